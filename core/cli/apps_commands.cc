@@ -1,0 +1,155 @@
+// apps:* — create, destroy, list, rename, lock and report apps.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "core/base/validate.h"
+#include "core/cli/helpers.h"
+#include "core/cli/report.h"
+#include "core/plugins/trigger_catalogue.h"
+
+namespace berth {
+namespace {
+
+Status Create(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:create APP"));
+  BERTH_ASSIGN_OR_RETURN(std::string app, AppArg(args));
+  BERTH_RETURN_IF_ERROR(ctx.store->CreateApp(app));
+  ctx.out.Step("Creating " + app + "...");
+  return ctx.plugins.Fire({triggers::kPostCreate, {app}, app, ""});
+}
+
+// Asks the user to type the app's name. Without a terminal there is nobody to
+// ask, so it refuses instead of waiting on stdin.
+Status Confirm(Context& ctx, const std::string& app) {
+  if (!ctx.env.stdin_is_tty) {
+    return FailedPrecondition("Refusing to destroy " + app +
+                              " without confirmation: no terminal to ask on. Run it again "
+                              "with --force (ssh: `ssh -t`, or pass --force)");
+  }
+  ctx.out.Warn("WARNING: Potentially Destructive Action\nThis command will destroy app " + app +
+               ".\nTo proceed, type \"" + app + "\"");
+  ctx.out.Raw("\n> ");
+  ctx.out.Flush();
+  std::string answer;
+  std::getline(ctx.in, answer);
+  if (answer != app) return FailedPrecondition("Confirmation did not match " + app + ". Aborted.");
+  return Status::Ok();
+}
+
+Status Destroy(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:destroy APP [--force]"));
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  if (!args.Has("force")) BERTH_RETURN_IF_ERROR(Confirm(ctx, app));
+  BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreDelete, {app}, app, ""}));
+  ctx.out.Step("Destroying " + app + " (including all add-ons)");
+  BERTH_RETURN_IF_ERROR(ctx.store->DestroyApp(app));
+  return ctx.plugins.Fire({triggers::kPostDelete, {app}, app, ""});
+}
+
+Status List(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 0, "apps:list [--format json]"));
+  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  std::string format = args.Flag("format", "stdout");
+  if (format == "json") {
+    nlohmann::json names = nlohmann::json::array();
+    for (const auto& a : apps) names.push_back(a.name);
+    ctx.out.Line(names.dump());
+    return Status::Ok();
+  }
+  if (format != "stdout") return InvalidArgument("Invalid --format value '" + format + "': use stdout or json");
+  ctx.out.Header("My Apps");
+  for (const auto& a : apps) ctx.out.Line(a.name);
+  return Status::Ok();
+}
+
+Status Exists(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:exists APP"));
+  return ExistingApp(ctx, args).status();
+}
+
+Status Rename(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 2, "apps:rename OLD_APP NEW_APP"));
+  BERTH_ASSIGN_OR_RETURN(std::string from, ExistingApp(ctx, args));
+  const std::string& to = args.positional[1];
+  BERTH_RETURN_IF_ERROR(ValidateAppName(to));
+  ctx.out.Step("Renaming " + from + " to " + to);
+  BERTH_RETURN_IF_ERROR(ctx.store->RenameApp(from, to));
+  return ctx.plugins.Fire({triggers::kPostAppRename, {from, to}, to, ""});
+}
+
+Status Lock(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:lock APP"));
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_RETURN_IF_ERROR(ctx.store->SetAppLocked(app, true));
+  ctx.out.Step("Deploy lock created");
+  return Status::Ok();
+}
+
+Status Unlock(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:unlock APP"));
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_RETURN_IF_ERROR(ctx.store->SetAppLocked(app, false));
+  ctx.out.Step("Deploy lock removed");
+  return Status::Ok();
+}
+
+Status Locked(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:locked APP"));
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_ASSIGN_OR_RETURN(AppRecord record, ctx.store->GetApp(app));
+  if (!record.locked) return FailedPrecondition("Deploy lock does not exist");
+  ctx.out.Step("Deploy lock exists");
+  return Status::Ok();
+}
+
+Status ReportOne(Context& ctx, const Args& args, const AppRecord& app) {
+  Report report(app.name + " app information");
+  report.Add("App created at", std::to_string(app.created_at));
+  report.Add("App deploy source", "");
+  report.Add("App deploy source metadata", "");
+  report.Add("App dir", ctx.env.root + "/repos/" + app.name + ".git");
+  report.Add("App locked", app.locked ? "true" : "false");
+  return report.Print(ctx.out, args);
+}
+
+Status AppsReport(Context& ctx, const Args& args) {
+  if (args.positional.size() > 1) return InvalidArgument("Usage: berth apps:report [APP] [--format json]");
+  if (!args.positional.empty()) {
+    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+    BERTH_ASSIGN_OR_RETURN(AppRecord record, ctx.store->GetApp(app));
+    return ReportOne(ctx, args, record);
+  }
+  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  if (apps.empty()) ctx.out.Warn("You haven't deployed any applications yet");
+  for (const auto& a : apps) BERTH_RETURN_IF_ERROR(ReportOne(ctx, args, a));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterAppsCommands(CommandRegistry& registry) {
+  registry.Add({"apps", "Manage apps", {
+      {.name = "apps:create", .usage = "apps:create APP", .summary = "Create a new app",
+       .handler = Create},
+      {.name = "apps:destroy", .usage = "apps:destroy APP [--force]",
+       .summary = "Permanently destroy an app (asks to confirm unless --force)",
+       .handler = Destroy, .flags = {{"force"}}},
+      {.name = "apps:list", .usage = "apps:list [--format json]", .summary = "List your apps",
+       .handler = List, .flags = {{"format", true}}, .takes_app = false},
+      {.name = "apps:exists", .usage = "apps:exists APP",
+       .summary = "Exit 0 if the app exists, 20 if not", .handler = Exists},
+      {.name = "apps:rename", .usage = "apps:rename OLD_APP NEW_APP",
+       .summary = "Rename an app, keeping all its settings", .handler = Rename},
+      {.name = "apps:lock", .usage = "apps:lock APP", .summary = "Lock an app against deploys",
+       .handler = Lock},
+      {.name = "apps:unlock", .usage = "apps:unlock APP", .summary = "Remove an app's deploy lock",
+       .handler = Unlock},
+      {.name = "apps:locked", .usage = "apps:locked APP",
+       .summary = "Exit 0 if the app is locked, 1 if not", .handler = Locked},
+      {.name = "apps:report", .usage = "apps:report [APP] [--format json] [--<key>]",
+       .summary = "Display an app's information", .handler = AppsReport,
+       .flags = {{"format", true}}, .any_flag = true},
+  }});
+}
+
+}  // namespace berth

@@ -1,0 +1,105 @@
+// The command table. Each command family (apps, config, ...) lives in its own
+// file and registers its commands here; a handler parses nothing itself beyond
+// its positional arguments and calls into the core.
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/output.h"
+#include "core/base/process.h"
+#include "core/base/status.h"
+#include "core/plugins/plugin_host.h"
+#include "core/state/store.h"
+
+namespace berth {
+
+// Facts about this invocation that commands may need.
+struct Environment {
+  std::string root;              // BERTH_ROOT
+  std::string berth_bin;         // absolute path of the berth executable
+  std::string share_dir;         // bundled plugins, hooks, templates
+  std::string authorized_keys;   // the berth user's authorized_keys file
+  bool stdin_is_tty = false;
+  bool via_ssh = false;          // reached through `berth ssh-dispatch`
+  std::string ssh_user;          // the unix user (SSH_USER for user-auth)
+  std::string key_name = "default";  // the ssh key that connected (SSH_NAME)
+  std::string key_fingerprint;
+  bool root_is_default = true;   // BERTH_ROOT is /var/lib/berth
+};
+
+// Parsed arguments of one command: positionals in order, flags by name
+// (without the leading dashes; a flag without a value maps to "").
+struct Args {
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> flags;
+
+  bool Has(std::string_view flag) const { return flags.contains(std::string(flag)); }
+  std::string Flag(std::string_view flag, std::string fallback = "") const {
+    auto it = flags.find(std::string(flag));
+    return it == flags.end() ? fallback : it->second;
+  }
+};
+
+struct Context {
+  Store* store;  // null for commands that declare needs_store = false
+  PluginHost& plugins;
+  ProcessRunner& runner;
+  Output& out;
+  std::istream& in;
+  const Environment& env;
+};
+
+using Handler = Status (*)(Context& ctx, const Args& args);
+
+struct FlagSpec {
+  std::string_view name;  // without dashes
+  bool takes_value = false;
+};
+
+struct CommandSpec {
+  std::string_view name;     // "apps:create"
+  std::string_view usage;    // "apps:create APP"
+  std::string_view summary;  // one line for help
+  Handler handler = nullptr;
+  std::vector<FlagSpec> flags = {};
+  bool any_flag = false;      // reports: accept --<key> for any key
+  bool takes_app = true;      // first positional is an app (so --app APP fills it)
+  bool host_only = false;     // changes the host: refused over ssh
+  bool needs_store = true;
+  bool redact_values = false; // K=V arguments are secrets: logged as K=<redacted>
+};
+
+struct CommandFamily {
+  std::string_view name;     // "apps"
+  std::string_view summary;  // one line for `berth help`
+  std::vector<CommandSpec> commands;
+};
+
+class CommandRegistry {
+ public:
+  void Add(CommandFamily family);
+  const CommandSpec* Find(std::string_view name) const;
+  const CommandFamily* FindFamily(std::string_view name) const;
+  const std::vector<CommandFamily>& families() const { return families_; }
+
+ private:
+  std::vector<CommandFamily> families_;
+};
+
+// Each family's file defines one of these; BuiltinCommands() calls them all.
+void RegisterAppsCommands(CommandRegistry& registry);
+void RegisterConfigCommands(CommandRegistry& registry);
+void RegisterDomainsCommands(CommandRegistry& registry);
+void RegisterPortsCommands(CommandRegistry& registry);
+void RegisterPsCommands(CommandRegistry& registry);
+void RegisterSshKeysCommands(CommandRegistry& registry);
+void RegisterPluginCommands(CommandRegistry& registry);
+void RegisterCoreCommands(CommandRegistry& registry);  // help, version, report
+
+const CommandRegistry& BuiltinCommands();
+
+}  // namespace berth

@@ -1,0 +1,198 @@
+// config:* — app and global config vars. Values are stored and returned exactly
+// as given (any bytes but NUL) and never evaluated.
+#include <nlohmann/json.hpp>
+
+#include "core/base/base64.h"
+#include "core/base/shell_words.h"
+#include "core/base/validate.h"
+#include "core/cli/helpers.h"
+#include "core/cli/report.h"
+#include "core/plugins/trigger_catalogue.h"
+
+namespace berth {
+namespace {
+
+// The vars a read command shows: the scope's own, or global ones overlaid by the
+// app's with --merged.
+Result<EnvMap> VarsToShow(Context& ctx, const Args& args, Scope* scope_out,
+                          std::vector<std::string>* rest) {
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, rest));
+  *scope_out = scope;
+  BERTH_ASSIGN_OR_RETURN(EnvMap vars, ctx.store->GetEnv(scope));
+  if (args.Has("merged") && !scope.global()) {
+    BERTH_ASSIGN_OR_RETURN(EnvMap merged, ctx.store->GetEnv(Scope::Global()));
+    for (auto& [k, v] : vars) merged[k] = v;
+    return merged;
+  }
+  return vars;
+}
+
+Status Show(Context& ctx, const Args& args) {
+  Scope scope;
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(EnvMap vars, VarsToShow(ctx, args, &scope, &rest));
+  if (!rest.empty()) return InvalidArgument("Usage: berth config:show APP|--global [--merged]");
+  ctx.out.Header(ScopeName(scope) + " env vars");
+  std::vector<std::pair<std::string, std::string>> rows(vars.begin(), vars.end());
+  PrintAligned(ctx.out, rows, false);
+  return Status::Ok();
+}
+
+Status Get(Context& ctx, const Args& args) {
+  Scope scope;
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(EnvMap vars, VarsToShow(ctx, args, &scope, &rest));
+  if (rest.size() != 1) return InvalidArgument("Usage: berth config:get APP|--global KEY [--quoted]");
+  BERTH_RETURN_IF_ERROR(ValidateEnvKey(rest[0]));
+  auto it = vars.find(rest[0]);
+  if (it == vars.end()) return NotFound("");  // Dokku: exit 1, no output
+  ctx.out.Line(args.Has("quoted") ? ShellQuote(it->second) : it->second);
+  return Status::Ok();
+}
+
+Status Keys(Context& ctx, const Args& args) {
+  Scope scope;
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(EnvMap vars, VarsToShow(ctx, args, &scope, &rest));
+  if (!rest.empty()) return InvalidArgument("Usage: berth config:keys APP|--global [--merged]");
+  for (const auto& [k, v] : vars) ctx.out.Line(k);
+  return Status::Ok();
+}
+
+// "KEY" -> "\"value\"" with \, ", $, ` and newlines escaped, as a dotenv file.
+std::string EnvfileQuote(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '"': out += "\\\""; break;
+      case '$': out += "\\$"; break;
+      case '`': out += "\\`"; break;
+      case '\n': out += "\\n"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+Status Export(Context& ctx, const Args& args) {
+  Scope scope;
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(EnvMap vars, VarsToShow(ctx, args, &scope, &rest));
+  if (!rest.empty()) return InvalidArgument("Usage: berth config:export APP|--global [--format F]");
+  std::string format = args.Flag("format", "exports");
+  constexpr auto kUtf8Replace = nlohmann::json::error_handler_t::replace;
+  if (format == "exports") {
+    for (const auto& [k, v] : vars) ctx.out.Line("export " + k + "=" + ShellQuote(v));
+  } else if (format == "envfile") {
+    for (const auto& [k, v] : vars) ctx.out.Line(k + "=" + EnvfileQuote(v));
+  } else if (format == "json") {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [k, v] : vars) j[k] = v;
+    ctx.out.Line(j.dump(-1, ' ', false, kUtf8Replace));
+  } else if (format == "json-list") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& [k, v] : vars) j.push_back({{"name", k}, {"value", v}});
+    ctx.out.Line(j.dump(-1, ' ', false, kUtf8Replace));
+  } else if (format == "shell" || format == "docker-args") {
+    std::string line;
+    for (const auto& [k, v] : vars) {
+      if (!line.empty()) line += ' ';
+      line += (format == "docker-args" ? "--env=" : "") + k + "=" + ShellQuote(v);
+    }
+    ctx.out.Line(line);
+  } else {
+    return InvalidArgument("Invalid --format value '" + format +
+                           "': use exports, envfile, json, json-list, shell or docker-args");
+  }
+  return Status::Ok();
+}
+
+Status Set(Context& ctx, const Args& args) {
+  std::vector<std::string> pairs;
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &pairs));
+  if (pairs.empty()) return InvalidArgument("At least one env pair must be given");
+  EnvMap vars;
+  std::vector<std::string> trigger_args = {ScopeName(scope), "set"};
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    const std::string& pair = pairs[i];
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos || eq == 0) {  // not echoed: it may be a secret
+      return InvalidArgument("Invalid env pair (argument " + std::to_string(i + 1) +
+                             "): use KEY=VALUE");
+    }
+    std::string key = pair.substr(0, eq);
+    std::string value = pair.substr(eq + 1);
+    BERTH_RETURN_IF_ERROR(ValidateEnvKey(key));
+    if (args.Has("encoded")) {
+      auto decoded = Base64Decode(value);
+      if (!decoded.ok()) return InvalidArgument("Value of " + key + ": " + decoded.status().message());
+      value = *decoded;
+    }
+    BERTH_RETURN_IF_ERROR(ValidateEnvValue(key, value));
+    vars[key] = value;
+  }
+  BERTH_RETURN_IF_ERROR(ctx.store->SetEnv(scope, vars));
+  ctx.out.Step("Setting config vars");
+  std::vector<std::pair<std::string, std::string>> rows(vars.begin(), vars.end());
+  PrintAligned(ctx.out, rows, true);
+  for (const auto& [k, v] : vars) trigger_args.push_back(k + "=" + v);
+  return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
+}
+
+Status Unset(Context& ctx, const Args& args) {
+  std::vector<std::string> keys;
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &keys));
+  if (keys.empty()) return InvalidArgument("At least one key must be given");
+  for (const auto& k : keys) BERTH_RETURN_IF_ERROR(ValidateEnvKey(k));
+  BERTH_RETURN_IF_ERROR(ctx.store->UnsetEnv(scope, keys));
+  for (const auto& k : keys) ctx.out.Step("Unsetting " + k);
+  std::vector<std::string> trigger_args = {ScopeName(scope), "unset"};
+  trigger_args.insert(trigger_args.end(), keys.begin(), keys.end());
+  return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
+}
+
+Status Clear(Context& ctx, const Args& args) {
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
+  if (!rest.empty()) return InvalidArgument("Usage: berth config:clear APP|--global");
+  BERTH_ASSIGN_OR_RETURN(EnvMap old, ctx.store->GetEnv(scope));
+  BERTH_RETURN_IF_ERROR(ctx.store->ClearEnv(scope));
+  ctx.out.Step("Clearing config vars");
+  std::vector<std::string> trigger_args = {ScopeName(scope), "unset"};
+  for (const auto& [k, v] : old) trigger_args.push_back(k);
+  return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
+}
+
+}  // namespace
+
+void RegisterConfigCommands(CommandRegistry& registry) {
+  const std::vector<FlagSpec> read_flags = {{"global"}, {"merged"}};
+  const std::vector<FlagSpec> write_flags = {{"global"}, {"no-restart"}, {"encoded"}};
+  registry.Add({"config", "Manage global and app-specific config vars", {
+      {.name = "config", .usage = "config APP|--global [--merged]",
+       .summary = "Show the config vars (same as config:show)", .handler = Show,
+       .flags = read_flags},
+      {.name = "config:show", .usage = "config:show APP|--global [--merged]",
+       .summary = "Show the config vars", .handler = Show, .flags = read_flags},
+      {.name = "config:get", .usage = "config:get APP|--global KEY [--quoted]",
+       .summary = "Print the value of one config var", .handler = Get,
+       .flags = {{"global"}, {"merged"}, {"quoted"}}},
+      {.name = "config:keys", .usage = "config:keys APP|--global [--merged]",
+       .summary = "List the config var names", .handler = Keys, .flags = read_flags},
+      {.name = "config:export",
+       .usage = "config:export APP|--global [--merged] [--format exports|envfile|json|json-list|shell|docker-args]",
+       .summary = "Export the config vars in a format other tools read", .handler = Export,
+       .flags = {{"global"}, {"merged"}, {"format", true}}},
+      {.name = "config:set",
+       .usage = "config:set APP|--global [--encoded] [--no-restart] KEY=VALUE...",
+       .summary = "Set one or more config vars", .handler = Set, .flags = write_flags,
+       .redact_values = true},
+      {.name = "config:unset", .usage = "config:unset APP|--global [--no-restart] KEY...",
+       .summary = "Unset one or more config vars", .handler = Unset, .flags = write_flags},
+      {.name = "config:clear", .usage = "config:clear APP|--global [--no-restart]",
+       .summary = "Unset every config var", .handler = Clear, .flags = write_flags},
+  }});
+}
+
+}  // namespace berth

@@ -1,0 +1,17 @@
+// Help text: the family overview (`berth help`), one family's commands
+// (`berth help apps`, `berth apps:help`), or everything (`berth help --all`).
+#pragma once
+
+#include <string_view>
+
+#include "core/cli/command.h"
+
+namespace berth {
+
+void PrintOverview(Output& out, const CommandRegistry& registry, PluginHost& plugins);
+// False when neither a built-in family nor a plugin has that name.
+bool PrintFamilyHelp(Output& out, const CommandRegistry& registry, PluginHost& plugins,
+                     std::string_view family);
+void PrintAllCommands(Output& out, const CommandRegistry& registry, PluginHost& plugins);
+
+}  // namespace berth

@@ -1,0 +1,39 @@
+#include "core/cli/helpers.h"
+
+#include "core/base/validate.h"
+
+namespace berth {
+
+Result<std::string> AppArg(const Args& args) {
+  if (args.positional.empty()) return InvalidArgument("Please specify an app to run the command on");
+  BERTH_RETURN_IF_ERROR(ValidateAppName(args.positional[0]));
+  return args.positional[0];
+}
+
+Result<std::string> ExistingApp(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(std::string app, AppArg(args));
+  auto record = ctx.store->GetApp(app);
+  if (!record.ok()) return record.status();
+  return app;
+}
+
+Result<Scope> ScopeArg(Context& ctx, const Args& args, std::vector<std::string>* rest) {
+  if (args.Has("global")) {
+    *rest = args.positional;
+    return Scope::Global();
+  }
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  rest->assign(args.positional.begin() + 1, args.positional.end());
+  return Scope::App(app);
+}
+
+std::string ScopeName(const Scope& scope) { return scope.global() ? "--global" : scope.app; }
+
+Status ExpectArgs(const Args& args, size_t n, std::string_view usage) {
+  if (args.positional.size() != n) {
+    return InvalidArgument("Usage: berth " + std::string(usage));
+  }
+  return Status::Ok();
+}
+
+}  // namespace berth

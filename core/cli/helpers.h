@@ -1,0 +1,28 @@
+// Small helpers shared by the command families.
+#pragma once
+
+#include <string>
+
+#include "core/cli/command.h"
+
+namespace berth {
+
+// The app named by the first positional argument, validated; kInvalidArgument
+// when missing or malformed. Does not look at the store.
+Result<std::string> AppArg(const Args& args);
+
+// As AppArg, and the app must exist (kAppNotFound, exit 20, otherwise).
+Result<std::string> ExistingApp(Context& ctx, const Args& args);
+
+// The scope a command acts on: global with --global (then no app positional is
+// expected), else the existing app in the first positional. `rest` receives the
+// positionals after the app.
+Result<Scope> ScopeArg(Context& ctx, const Args& args, std::vector<std::string>* rest);
+
+// "foo" or "--global", as triggers and messages name a scope.
+std::string ScopeName(const Scope& scope);
+
+// Fails unless exactly `n` positionals were given, naming the usage.
+Status ExpectArgs(const Args& args, size_t n, std::string_view usage);
+
+}  // namespace berth

@@ -1,0 +1,126 @@
+// The berth executable: resolves the environment, then hands the command line
+// to the dispatcher. `berth ssh-dispatch` is the ssh forced-command entry.
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <climits>
+#include <cstdlib>
+#include <iostream>
+
+#include "core/base/files.h"
+#include "core/cli/audit_log.h"
+#include "core/cli/dispatcher.h"
+#include "core/cli/ssh_dispatch.h"
+#include "core/plugins/directory_plugin_host.h"
+
+namespace berth {
+namespace {
+
+constexpr char kDefaultRoot[] = "/var/lib/berth";
+
+std::string Getenv(const char* name, std::string fallback = "") {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::string(v) : fallback;
+}
+
+std::string SelfPath() {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "berth";
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// Where bundled plugins live: $BERTH_SHARE_DIR, the install prefix's share/berth
+// next to this binary, or the source tree for a binary run from its build dir.
+std::string ShareDir(const std::string& bin) {
+  std::string env = Getenv("BERTH_SHARE_DIR");
+  if (!env.empty()) return env;
+  std::string dir = bin.substr(0, bin.rfind('/'));
+  std::string installed = dir + "/../share/berth";
+  if (PathExists(installed + "/hooks/triggers.yaml")) return installed;
+  return BERTH_SOURCE_DIR;
+}
+
+std::string UserName(uid_t uid) {
+  passwd* pw = ::getpwuid(uid);
+  return pw != nullptr ? pw->pw_name : std::to_string(uid);
+}
+
+std::string AuthorizedKeysPath() {
+  std::string path = Getenv("BERTH_AUTHORIZED_KEYS");
+  if (!path.empty()) return path;
+  passwd* pw = ::getpwnam(Getenv("BERTH_USER", "berth").c_str());
+  std::string home = pw != nullptr ? pw->pw_dir : "/home/berth";
+  return home + "/.ssh/authorized_keys";
+}
+
+int Fail(Output& out, const Status& status) {
+  if (!status.message().empty()) out.Error(status.message());
+  return status.ExitCode();
+}
+
+int Main(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> words(argv + 1, argv + argc);
+  Output early(std::cout, std::cerr, false);
+
+  auto globals = ParseGlobalFlags(words, /*allow_root=*/true);
+  if (!globals.ok()) return Fail(early, globals.status());
+
+  Environment env;
+  env.root = !globals->root.empty() ? globals->root : Getenv("BERTH_ROOT", kDefaultRoot);
+  env.root_is_default = env.root == kDefaultRoot;
+  env.berth_bin = SelfPath();
+  env.share_dir = ShareDir(env.berth_bin);
+  env.authorized_keys = AuthorizedKeysPath();
+  env.stdin_is_tty = ::isatty(0) == 1;
+  env.ssh_user = Getenv("SUDO_USER", UserName(::geteuid()));
+
+  if (!words.empty() && words[0] == "ssh-dispatch") {
+    std::vector<std::string> dispatch_args(words.begin() + 1, words.end());
+    auto id = ParseSshDispatchArgs(dispatch_args);
+    if (!id.ok()) return Fail(early, id.status());
+    Status elevated = ElevateIfNeeded(env.berth_bin, env.root, dispatch_args);
+    if (!elevated.ok()) return Fail(early, elevated);
+    auto ssh_words = SshCommandWords(std::getenv("SSH_ORIGINAL_COMMAND"));
+    if (!ssh_words.ok()) return Fail(early, ssh_words.status());
+    env.via_ssh = true;
+    env.key_name = id->key_name;
+    env.key_fingerprint = id->fingerprint;
+    words = std::move(*ssh_words);
+    auto ssh_globals = ParseGlobalFlags(words, /*allow_root=*/false);
+    if (!ssh_globals.ok()) return Fail(early, ssh_globals.status());
+    ssh_globals->root = globals->root;
+    globals = std::move(ssh_globals);
+  }
+
+  Output out(std::cout, std::cerr, globals->quiet);
+  PosixProcessRunner runner;
+  PluginHostOptions plugin_options;
+  plugin_options.directories = {{env.share_dir + "/plugins", true},
+                                {env.root + "/plugins/enabled", false}};
+  plugin_options.enabled_dir = env.root + "/plugins/enabled";
+  plugin_options.env = {{"BERTH_ROOT", env.root}, {"BERTH_BIN", env.berth_bin}};
+  if (globals->trace) plugin_options.env["BERTH_TRACE"] = "1";
+  DirectoryPluginHost plugins(runner, out, plugin_options);
+  Services services{plugins, runner, out, std::cin};
+
+  Status status;
+  if (IsGitTransport(words)) {
+    status = FailedPrecondition(words[0] + " is not yet available: git push deploys arrive in a "
+                                "later berth release; use the commands in `berth help`");
+  } else {
+    status = Dispatch(words, *globals, env, services);
+  }
+  out.Flush();
+  LogCommand(env, AuditText(words), status, std::chrono::steady_clock::now() - started);
+  return status.ok() ? 0 : Fail(out, status);
+}
+
+}  // namespace
+}  // namespace berth
+
+int main(int argc, char** argv) { return berth::Main(argc, argv); }

@@ -1,0 +1,106 @@
+// ps:* — the formation (how many processes of each type an app runs).
+// Containers arrive with the deploy pipeline; until an app is deployed the
+// formation is recorded and applied at its first deploy.
+#include <nlohmann/json.hpp>
+
+#include "core/base/validate.h"
+#include "core/cli/helpers.h"
+#include "core/cli/report.h"
+
+namespace berth {
+namespace {
+
+constexpr int kMaxQuantity = 100;
+constexpr char kDefaultRestartPolicy[] = "on-failure:10";
+
+// The stored formation, with web=1 unless web was scaled explicitly.
+Result<std::map<std::string, int>> Formation(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto formation, ctx.store->GetFormation(app));
+  formation.try_emplace("web", 1);
+  return formation;
+}
+
+Status PrintFormation(Context& ctx, const Args& args, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto formation, Formation(ctx, app));
+  std::string format = args.Flag("format", "stdout");
+  if (format == "json") {
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& [type, qty] : formation) j.push_back({{"process_type", type}, {"quantity", qty}});
+    ctx.out.Line(j.dump());
+    return Status::Ok();
+  }
+  if (format != "stdout") return InvalidArgument("Invalid --format value '" + format + "': use stdout or json");
+  ctx.out.Step("Scaling for " + app);
+  std::vector<std::pair<std::string, std::string>> rows = {{"proctype", "qty"}, {"--------", "---"}};
+  for (const auto& [type, qty] : formation) rows.emplace_back(type, std::to_string(qty));
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r.first.size());
+  for (const auto& [type, qty] : rows) {
+    ctx.out.Line(type + ":" + std::string(width - type.size() + 1, ' ') + qty);
+  }
+  return Status::Ok();
+}
+
+Status Scale(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  if (args.positional.size() == 1) return PrintFormation(ctx, args, app);
+  std::map<std::string, int> scale;
+  std::string summary;
+  for (size_t i = 1; i < args.positional.size(); ++i) {
+    const std::string& pair = args.positional[i];
+    size_t eq = pair.find('=');
+    if (eq == std::string::npos) {
+      return InvalidArgument("Invalid scale pair '" + pair.substr(0, 80) + "': use TYPE=QUANTITY, e.g. web=2");
+    }
+    std::string type = pair.substr(0, eq);
+    BERTH_RETURN_IF_ERROR(ValidateProcessType(type));
+    BERTH_ASSIGN_OR_RETURN(int qty, ParseCount("quantity for " + type, pair.substr(eq + 1), kMaxQuantity));
+    scale[type] = qty;
+  }
+  for (const auto& [type, qty] : scale) summary += (summary.empty() ? "" : " ") + type + "=" + std::to_string(qty);
+  BERTH_RETURN_IF_ERROR(ctx.store->SetFormation(app, scale));
+  ctx.out.Step("Scaling " + app + " processes: " + summary);
+  return Status::Ok();
+}
+
+Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto formation, Formation(ctx, app));
+  BERTH_ASSIGN_OR_RETURN(auto policy, ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
+  BERTH_ASSIGN_OR_RETURN(auto timeout,
+                         ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
+  std::string scale;
+  for (const auto& [type, qty] : formation) scale += (scale.empty() ? "" : " ") + type + "=" + std::to_string(qty);
+  Report report(app + " ps information");
+  report.Add("Deployed", "false");
+  report.Add("Processes", "0");
+  report.Add("Running", "false");
+  report.Add("Formation", scale);
+  report.Add("Restart policy", policy.value_or(kDefaultRestartPolicy));
+  report.Add("Stop timeout seconds", timeout.value_or("30"));
+  return report.Print(ctx.out, args);
+}
+
+Status PsReport(Context& ctx, const Args& args) {
+  if (!args.positional.empty()) {
+    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+    return ReportOne(ctx, args, app);
+  }
+  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  for (const auto& a : apps) BERTH_RETURN_IF_ERROR(ReportOne(ctx, args, a.name));
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterPsCommands(CommandRegistry& registry) {
+  registry.Add({"ps", "Manage an app's processes", {
+      {.name = "ps:scale", .usage = "ps:scale APP [TYPE=QUANTITY...] [--format json]",
+       .summary = "Show or set how many processes of each type run", .handler = Scale,
+       .flags = {{"format", true}, {"skip-deploy"}}},
+      {.name = "ps:report", .usage = "ps:report [APP] [--format json] [--<key>]",
+       .summary = "Display process information", .handler = PsReport,
+       .flags = {{"format", true}}, .any_flag = true},
+  }});
+}
+
+}  // namespace berth

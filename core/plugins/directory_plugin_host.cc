@@ -1,0 +1,215 @@
+#include "core/plugins/directory_plugin_host.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "core/base/files.h"
+#include "core/base/validate.h"
+#include "core/plugins/plugin_manifest.h"
+#include "core/plugins/trigger_spec.h"
+
+namespace berth {
+namespace {
+
+std::vector<std::string> ListDir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = ::opendir(path.c_str());
+  if (dir == nullptr) return names;
+  while (dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    names.emplace_back(e->d_name);
+  }
+  ::closedir(dir);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+bool IsDir(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+std::string TrimTrailingNewlines(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+DirectoryPluginHost::DirectoryPluginHost(ProcessRunner& runner, Output& out,
+                                         PluginHostOptions options)
+    : runner_(runner), out_(out), options_(std::move(options)) {}
+
+void DirectoryPluginHost::BuildIndex() {
+  if (indexed_) return;
+  indexed_ = true;
+  std::set<std::string> seen;
+  for (const PluginDirectory& root : options_.directories) {
+    for (const std::string& name : ListDir(root.path)) {
+      std::string dir = root.path + "/" + name;
+      if (!ValidateSimpleName("plugin name", name).ok() || !IsDir(dir)) continue;
+      if (!seen.insert(name).second) continue;
+      Plugin plugin{name, dir, root.bundled, {}};
+      for (const std::string& file : ListDir(dir)) {
+        if (FindTrigger(file) != nullptr && IsExecutableFile(dir + "/" + file)) {
+          plugin.triggers.insert(file);
+        }
+      }
+      plugins_.push_back(std::move(plugin));
+    }
+  }
+  std::sort(plugins_.begin(), plugins_.end(),
+            [](const Plugin& a, const Plugin& b) { return a.name < b.name; });
+  for (const Plugin& p : plugins_) {
+    for (const std::string& t : p.triggers) by_trigger_[t].push_back(&p);
+  }
+}
+
+const std::vector<const DirectoryPluginHost::Plugin*>& DirectoryPluginHost::Implementers(
+    std::string_view trigger) {
+  static const std::vector<const Plugin*> kNone;
+  BuildIndex();
+  auto it = by_trigger_.find(trigger);
+  return it == by_trigger_.end() ? kNone : it->second;
+}
+
+bool DirectoryPluginHost::Implements(std::string_view trigger) {
+  return !Implementers(trigger).empty();
+}
+
+std::map<std::string, std::string> DirectoryPluginHost::PluginEnv(const Plugin& plugin,
+                                                                  const std::string& app) {
+  std::map<std::string, std::string> env = options_.env;
+  auto manifest = LoadPluginManifest(plugin.dir);
+  if (manifest.ok()) {
+    for (const auto& [k, v] : manifest->config) env[k] = v;
+  } else {
+    out_.Warn("plugin " + plugin.name + ": " + manifest.status().message());
+  }
+  env["PLUGIN_DIR"] = plugin.dir;
+  env["PLUGIN_NAME"] = plugin.name;
+  env["PLUGIN_PATH"] = options_.enabled_dir;
+  if (!app.empty()) env["APP"] = app;
+  return env;
+}
+
+Result<ProcessResult> DirectoryPluginHost::RunTrigger(const Plugin& plugin,
+                                                      const TriggerRequest& request,
+                                                      int timeout_seconds) {
+  ProcessSpec spec;
+  spec.argv.push_back(plugin.dir + "/" + std::string(request.trigger));
+  spec.argv.insert(spec.argv.end(), request.args.begin(), request.args.end());
+  spec.extra_env = PluginEnv(plugin, request.app);
+  spec.stdin_data = request.stdin_data;
+  spec.cwd = plugin.dir;
+  spec.timeout = std::chrono::seconds(timeout_seconds);
+  auto result = runner_.Run(spec);
+  if (!result.ok()) return result;
+  if (result->timed_out) {
+    return Internal("plugin " + plugin.name + ": trigger " + std::string(request.trigger) +
+                    " ran longer than " + std::to_string(timeout_seconds) + " s and was killed");
+  }
+  return result;
+}
+
+Status DirectoryPluginHost::Fire(const TriggerRequest& request) {
+  const TriggerSpec* spec = FindTrigger(request.trigger);
+  if (spec == nullptr) return Internal("trigger " + std::string(request.trigger) + " is not in the catalogue");
+  for (const Plugin* plugin : Implementers(request.trigger)) {
+    auto result = RunTrigger(*plugin, request, spec->timeout_seconds);
+    if (result.ok()) out_.Raw(result->out);
+    bool failed = !result.ok() || result->exit_code != 0;
+    if (!failed) {
+      if (!result->err.empty()) out_.err() << result->err;
+      continue;
+    }
+    std::string why = result.ok() ? TrimTrailingNewlines(result->err) : result.status().message();
+    if (spec->kind == TriggerKind::kVeto) {
+      if (why.empty()) why = "refused by plugin " + plugin->name + " (" + std::string(request.trigger) + ")";
+      return PermissionDenied(why);
+    }
+    out_.Warn("plugin " + plugin->name + " failed in " + std::string(request.trigger) +
+              (why.empty() ? std::string() : ": " + why));
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> DirectoryPluginHost::Query(const TriggerRequest& request) {
+  const TriggerSpec* spec = FindTrigger(request.trigger);
+  if (spec == nullptr) return Internal("trigger " + std::string(request.trigger) + " is not in the catalogue");
+  for (const Plugin* plugin : Implementers(request.trigger)) {
+    auto result = RunTrigger(*plugin, request, spec->timeout_seconds);
+    if (!result.ok()) {
+      out_.Warn(result.status().message());
+      continue;
+    }
+    if (result->exit_code != 0) {
+      out_.Warn("plugin " + plugin->name + " failed in " + std::string(request.trigger) + ": " +
+                TrimTrailingNewlines(result->err));
+      continue;
+    }
+    std::string answer = TrimTrailingNewlines(result->out);
+    if (!answer.empty()) return std::optional<std::string>(answer);
+  }
+  return std::optional<std::string>();
+}
+
+std::vector<PluginInfo> DirectoryPluginHost::ListPlugins() {
+  BuildIndex();
+  std::vector<PluginInfo> out;
+  for (const Plugin& p : plugins_) {
+    PluginInfo info;
+    info.name = p.name;
+    info.dir = p.dir;
+    info.bundled = p.bundled;
+    info.triggers.assign(p.triggers.begin(), p.triggers.end());
+    auto manifest = LoadPluginManifest(p.dir);
+    if (manifest.ok()) {
+      info.version = manifest->version;
+      info.description = manifest->description;
+    } else {
+      info.description = "(broken plugin.toml: " + manifest.status().message() + ")";
+    }
+    for (const std::string& sub : ListDir(p.dir + "/subcommands")) {
+      if (IsExecutableFile(p.dir + "/subcommands/" + sub)) info.subcommands.push_back(sub);
+    }
+    if (auto help = ReadFile(p.dir + "/commands"); help.ok()) info.help = *help;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::optional<int> DirectoryPluginHost::RunCommand(std::string_view command,
+                                                   const std::vector<std::string>& args) {
+  size_t colon = command.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string plugin_name(command.substr(0, colon));
+  std::string sub(command.substr(colon + 1));
+  if (!ValidateSimpleName("command", sub).ok()) return std::nullopt;
+  BuildIndex();
+  for (const Plugin& p : plugins_) {
+    if (p.name != plugin_name) continue;
+    std::string path = p.dir + "/subcommands/" + sub;
+    if (!IsExecutableFile(path)) return std::nullopt;
+    ProcessSpec spec;
+    spec.argv.push_back(path);
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.extra_env = PluginEnv(p, args.empty() ? std::string() : args.front());
+    spec.extra_env.erase("APP");
+    spec.inherit_stdin = true;
+    spec.capture_stdout = false;
+    spec.capture_stderr = false;
+    out_.Flush();
+    auto result = runner_.Run(spec);
+    if (!result.ok()) {
+      out_.Warn(result.status().message());
+      return 1;
+    }
+    return result->exit_code;
+  }
+  return std::nullopt;
+}
+
+}  // namespace berth

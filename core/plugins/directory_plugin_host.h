@@ -1,0 +1,66 @@
+// DirectoryPluginHost: plugins found as folders in a list of directories
+// (berth's bundled plugins, then $BERTH_ROOT/plugins/enabled). The index of
+// which plugin implements which trigger is built once per process, on first use,
+// from directory listings alone.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/base/output.h"
+#include "core/base/process.h"
+#include "core/plugins/plugin_host.h"
+
+namespace berth {
+
+struct PluginDirectory {
+  std::string path;
+  bool bundled = false;
+};
+
+struct PluginHostOptions {
+  // Searched in order; when two hold a plugin of the same name, the first wins.
+  std::vector<PluginDirectory> directories;
+  // Exported as PLUGIN_PATH.
+  std::string enabled_dir;
+  // Exported to every plugin process (BERTH_ROOT, BERTH_BIN, ...).
+  std::map<std::string, std::string> env;
+};
+
+class DirectoryPluginHost : public PluginHost {
+ public:
+  DirectoryPluginHost(ProcessRunner& runner, Output& out, PluginHostOptions options);
+
+  Status Fire(const TriggerRequest& request) override;
+  Result<std::optional<std::string>> Query(const TriggerRequest& request) override;
+  bool Implements(std::string_view trigger) override;
+  std::vector<PluginInfo> ListPlugins() override;
+  std::optional<int> RunCommand(std::string_view command,
+                                const std::vector<std::string>& args) override;
+
+ private:
+  struct Plugin {
+    std::string name;
+    std::string dir;
+    bool bundled = false;
+    std::set<std::string> triggers;
+  };
+
+  void BuildIndex();
+  const std::vector<const Plugin*>& Implementers(std::string_view trigger);
+  // The environment one plugin process runs with.
+  std::map<std::string, std::string> PluginEnv(const Plugin& plugin, const std::string& app);
+  Result<ProcessResult> RunTrigger(const Plugin& plugin, const TriggerRequest& request,
+                                   int timeout_seconds);
+
+  ProcessRunner& runner_;
+  Output& out_;
+  PluginHostOptions options_;
+  bool indexed_ = false;
+  std::vector<Plugin> plugins_;  // sorted by name
+  std::map<std::string, std::vector<const Plugin*>, std::less<>> by_trigger_;
+};
+
+}  // namespace berth

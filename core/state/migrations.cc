@@ -1,0 +1,63 @@
+#include "core/state/migrations.h"
+
+#include <array>
+
+namespace berth {
+namespace {
+
+// app_id 0 stands for the global scope in every scoped table; app rows start at 1.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE apps (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  locked     INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE env_vars (
+  app_id INTEGER NOT NULL,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (app_id, key)
+);
+CREATE TABLE domains (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id INTEGER NOT NULL,
+  domain TEXT NOT NULL,
+  UNIQUE (app_id, domain)
+);
+CREATE TABLE ports (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id         INTEGER NOT NULL,
+  scheme         TEXT NOT NULL,
+  host_port      INTEGER NOT NULL,
+  container_port INTEGER NOT NULL,
+  UNIQUE (app_id, scheme, host_port, container_port)
+);
+CREATE TABLE formation (
+  app_id       INTEGER NOT NULL,
+  process_type TEXT NOT NULL,
+  quantity     INTEGER NOT NULL CHECK (quantity >= 0),
+  PRIMARY KEY (app_id, process_type)
+);
+CREATE TABLE properties (
+  plugin TEXT NOT NULL,
+  app_id INTEGER NOT NULL,
+  key    TEXT NOT NULL,
+  value  TEXT NOT NULL,
+  PRIMARY KEY (plugin, app_id, key)
+);
+CREATE TABLE ssh_keys (
+  name        TEXT PRIMARY KEY,
+  fingerprint TEXT NOT NULL UNIQUE,
+  public_key  TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+
+}  // namespace
+
+std::span<const std::string_view> SchemaMigrations() { return kMigrations; }
+
+}  // namespace berth

@@ -1,0 +1,101 @@
+// Store: berth's state (apps, config, domains, ports, formation, properties,
+// ssh keys). Every mutating call is one transaction: it applies whole or not at
+// all, and concurrent berth processes never lose each other's writes.
+//
+// A `Scope` is an app name, or kGlobal for host-wide settings.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+
+namespace berth {
+
+struct Scope {
+  std::string app;  // empty: global
+  static Scope Global() { return {}; }
+  static Scope App(std::string name) { return {std::move(name)}; }
+  bool global() const { return app.empty(); }
+};
+
+struct AppRecord {
+  std::string name;
+  int64_t created_at = 0;  // unix seconds
+  bool locked = false;
+};
+
+struct PortMapping {
+  std::string scheme;  // http, https, tcp
+  int host_port = 0;
+  int container_port = 0;
+  std::string ToString() const;
+  bool operator==(const PortMapping&) const = default;
+};
+
+struct SshKeyRecord {
+  std::string name;
+  std::string fingerprint;  // SHA256:...
+  std::string public_key;   // "type base64" without options or comment
+};
+
+using EnvMap = std::map<std::string, std::string>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Apps. Errors: kAlreadyExists on create, kAppNotFound otherwise.
+  virtual Status CreateApp(std::string_view name) = 0;
+  virtual Result<AppRecord> GetApp(std::string_view name) = 0;
+  virtual Result<std::vector<AppRecord>> ListApps() = 0;
+  // Removes the app and everything scoped to it.
+  virtual Status DestroyApp(std::string_view name) = 0;
+  virtual Status RenameApp(std::string_view from, std::string_view to) = 0;
+  virtual Status SetAppLocked(std::string_view name, bool locked) = 0;
+
+  // Config vars. Set and Unset apply all their keys in one transaction.
+  virtual Result<EnvMap> GetEnv(const Scope& scope) = 0;
+  virtual Status SetEnv(const Scope& scope, const EnvMap& vars) = 0;
+  virtual Status UnsetEnv(const Scope& scope, const std::vector<std::string>& keys) = 0;
+  virtual Status ClearEnv(const Scope& scope) = 0;
+
+  // Domains, kept in the order they were added.
+  virtual Result<std::vector<std::string>> GetDomains(const Scope& scope) = 0;
+  virtual Status AddDomains(const Scope& scope, const std::vector<std::string>& domains) = 0;
+  virtual Status RemoveDomains(const Scope& scope, const std::vector<std::string>& domains) = 0;
+  // Replaces the whole list (an empty list clears it).
+  virtual Status SetDomains(const Scope& scope, const std::vector<std::string>& domains) = 0;
+
+  // Port mappings of an app.
+  virtual Result<std::vector<PortMapping>> GetPorts(std::string_view app) = 0;
+  virtual Status AddPorts(std::string_view app, const std::vector<PortMapping>& ports) = 0;
+  virtual Status RemovePorts(std::string_view app, const std::vector<PortMapping>& ports) = 0;
+  virtual Status SetPorts(std::string_view app, const std::vector<PortMapping>& ports) = 0;
+
+  // Formation: process type -> quantity. Set merges the given types.
+  virtual Result<std::map<std::string, int>> GetFormation(std::string_view app) = 0;
+  virtual Status SetFormation(std::string_view app, const std::map<std::string, int>& scale) = 0;
+
+  // Plugin properties: (plugin, scope, key) -> value, like Dokku's property files.
+  virtual Result<std::optional<std::string>> GetProperty(std::string_view plugin,
+                                                         const Scope& scope,
+                                                         std::string_view key) = 0;
+  virtual Result<std::map<std::string, std::string>> ListProperties(std::string_view plugin,
+                                                                    const Scope& scope) = 0;
+  virtual Status SetProperty(std::string_view plugin, const Scope& scope, std::string_view key,
+                             std::string_view value) = 0;
+  virtual Status UnsetProperty(std::string_view plugin, const Scope& scope,
+                               std::string_view key) = 0;
+
+  // SSH keys. Names and fingerprints are unique.
+  virtual Result<std::vector<SshKeyRecord>> ListSshKeys() = 0;
+  virtual Status AddSshKey(const SshKeyRecord& key) = 0;
+  virtual Status RemoveSshKey(std::string_view name) = 0;
+};
+
+}  // namespace berth
