@@ -69,6 +69,8 @@ Status WriteFileAtomic(const std::string& path, std::string_view data, mode_t mo
 }
 
 Status MakeDirs(const std::string& path, mode_t mode) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return Status::Ok();
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   if (ec) return Internal("cannot create directory " + path + ": " + ec.message());

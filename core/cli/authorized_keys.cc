@@ -1,8 +1,10 @@
 #include "core/cli/authorized_keys.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/base/files.h"
@@ -99,6 +101,14 @@ Result<std::string> AuthorizedKeyLine(const Environment& env, std::string_view n
   if (!env.root_is_default) command += " --root " + env.root;
   return "command=\"" + command + DispatchMarker(name, fingerprint) + "," + std::string(kRestrictions) +
          " " + std::string(public_key);
+}
+
+std::string AuthorizedKeysPath(const Environment& env) {
+  if (!env.authorized_keys.empty()) return env.authorized_keys;
+  const char* user = std::getenv("BERTH_USER");
+  passwd* pw = ::getpwnam(user != nullptr && *user != '\0' ? user : "berth");
+  std::string home = pw != nullptr ? pw->pw_dir : "/home/berth";
+  return home + "/.ssh/authorized_keys";
 }
 
 Status AppendAuthorizedKey(const std::string& path, const std::string& line) {

@@ -32,6 +32,10 @@ Result<std::string> KeyFingerprint(ProcessRunner& runner, const ParsedPublicKey&
 Result<std::string> AuthorizedKeyLine(const Environment& env, std::string_view name,
                                       std::string_view fingerprint, std::string_view public_key);
 
+// env.authorized_keys when set, else $BERTH_USER's (default berth)
+// ~/.ssh/authorized_keys from the passwd database.
+std::string AuthorizedKeysPath(const Environment& env);
+
 // Appends `line` to the file (creating it, and its directory, owned like the
 // directory above), atomically.
 Status AppendAuthorizedKey(const std::string& path, const std::string& line);

@@ -22,7 +22,7 @@ struct Environment {
   std::string root;              // BERTH_ROOT
   std::string berth_bin;         // absolute path of the berth executable
   std::string share_dir;         // bundled plugins, hooks, templates
-  std::string authorized_keys;   // the berth user's authorized_keys file
+  std::string authorized_keys;   // $BERTH_AUTHORIZED_KEYS; empty: ~berth/.ssh/authorized_keys
   bool stdin_is_tty = false;
   bool via_ssh = false;          // reached through `berth ssh-dispatch`
   std::string ssh_user;          // the unix user (SSH_USER for user-auth)

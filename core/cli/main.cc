@@ -1,6 +1,5 @@
 // The berth executable: resolves the environment, then hands the command line
 // to the dispatcher. `berth ssh-dispatch` is the ssh forced-command entry.
-#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -43,17 +42,14 @@ std::string ShareDir(const std::string& bin) {
   return BERTH_SOURCE_DIR;
 }
 
-std::string UserName(uid_t uid) {
-  passwd* pw = ::getpwuid(uid);
-  return pw != nullptr ? pw->pw_name : std::to_string(uid);
-}
-
-std::string AuthorizedKeysPath() {
-  std::string path = Getenv("BERTH_AUTHORIZED_KEYS");
-  if (!path.empty()) return path;
-  passwd* pw = ::getpwnam(Getenv("BERTH_USER", "berth").c_str());
-  std::string home = pw != nullptr ? pw->pw_dir : "/home/berth";
-  return home + "/.ssh/authorized_keys";
+// The acting unix user, from the environment sudo, sshd and login set. Not from
+// the passwd database: an NSS lookup costs more than the rest of a command.
+std::string UserName() {
+  for (const char* var : {"SUDO_USER", "USER", "LOGNAME"}) {
+    std::string v = Getenv(var);
+    if (!v.empty()) return v;
+  }
+  return std::to_string(::geteuid());
 }
 
 int Fail(Output& out, const Status& status) {
@@ -75,9 +71,9 @@ int Main(int argc, char** argv) {
   env.root_is_default = env.root == kDefaultRoot;
   env.berth_bin = SelfPath();
   env.share_dir = ShareDir(env.berth_bin);
-  env.authorized_keys = AuthorizedKeysPath();
+  env.authorized_keys = Getenv("BERTH_AUTHORIZED_KEYS");  // else resolved when needed
   env.stdin_is_tty = ::isatty(0) == 1;
-  env.ssh_user = Getenv("SUDO_USER", UserName(::geteuid()));
+  env.ssh_user = UserName();
 
   if (!words.empty() && words[0] == "ssh-dispatch") {
     std::vector<std::string> dispatch_args(words.begin() + 1, words.end());

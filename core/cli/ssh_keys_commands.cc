@@ -30,7 +30,7 @@ Status Add(Context& ctx, const Args& args) {
   std::string public_key = key.type + " " + key.blob;
   BERTH_ASSIGN_OR_RETURN(std::string line, AuthorizedKeyLine(ctx.env, name, fingerprint, public_key));
   BERTH_RETURN_IF_ERROR(ctx.store->AddSshKey({name, fingerprint, public_key}));
-  Status written = AppendAuthorizedKey(ctx.env.authorized_keys, line);
+  Status written = AppendAuthorizedKey(AuthorizedKeysPath(ctx.env), line);
   if (!written.ok()) {
     // Keep the store and the file in agreement: the key is not usable, so not listed.
     (void)ctx.store->RemoveSshKey(name);
@@ -47,7 +47,7 @@ Status Remove(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(auto keys, ctx.store->ListSshKeys());
   for (const auto& key : keys) {
     if (key.name != name) continue;
-    BERTH_RETURN_IF_ERROR(RemoveAuthorizedKey(ctx.env.authorized_keys, key.name, key.fingerprint));
+    BERTH_RETURN_IF_ERROR(RemoveAuthorizedKey(AuthorizedKeysPath(ctx.env), key.name, key.fingerprint));
     BERTH_RETURN_IF_ERROR(ctx.store->RemoveSshKey(name));
     ctx.out.Step("Removed ssh key " + name);
     return Status::Ok();

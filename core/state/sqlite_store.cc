@@ -52,6 +52,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                             kBusyTimeoutMs);
     db->exec("PRAGMA synchronous = NORMAL");
+    // Keep the -wal file between commands instead of deleting and recreating it
+    // on every short-lived berth process.
+    int persist = 1;
+    sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   } catch (const SQLite::Exception& e) {
     return Internal("cannot open state database " + path + ": " + e.what());
   }

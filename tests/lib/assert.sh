@@ -1,0 +1,64 @@
+# Assertions and scaffolding for berth's shell integration tests.
+# Source it: `source "$(dirname "$0")/../lib/assert.sh"`.
+# shellcheck shell=bash
+
+: "${BERTH_BIN:?BERTH_BIN must point at the berth binary}"
+BERTH_TEST_FAILURES=0
+
+# A private state directory, removed when the test exits.
+berth_test_root() {
+  BERTH_ROOT="$(mktemp -d /tmp/berth-test.XXXXXX)"
+  export BERTH_ROOT
+  trap 'berth_test_cleanup' EXIT
+}
+
+# Tests add their own cleanup by defining berth_test_extra_cleanup.
+berth_test_cleanup() {
+  if declare -F berth_test_extra_cleanup >/dev/null; then berth_test_extra_cleanup || true; fi
+  rm -rf "$BERTH_ROOT"
+}
+
+require_root() {
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "SKIP: needs root"
+    exit 77
+  fi
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  BERTH_TEST_FAILURES=$((BERTH_TEST_FAILURES + 1))
+}
+
+pass() { echo "ok: $*"; }
+
+# assert_eq EXPECTED ACTUAL DESCRIPTION
+assert_eq() {
+  if [[ "$1" == "$2" ]]; then pass "$3"; else fail "$3: expected [$1], got [$2]"; fi
+}
+
+# assert_contains HAYSTACK NEEDLE DESCRIPTION
+assert_contains() {
+  if [[ "$1" == *"$2"* ]]; then pass "$3"; else fail "$3: [$2] not found in [$1]"; fi
+}
+
+assert_not_contains() {
+  if [[ "$1" != *"$2"* ]]; then pass "$3"; else fail "$3: [$2] unexpectedly found in [$1]"; fi
+}
+
+# Runs berth, capturing stdout+stderr in $out and the exit code in $code.
+# shellcheck disable=SC2034  # out and code are read by the calling test
+run_berth() {
+  set +e
+  out="$("$BERTH_BIN" "$@" 2>&1)"
+  code=$?
+  set -e
+}
+
+finish() {
+  if ((BERTH_TEST_FAILURES > 0)); then
+    echo "$BERTH_TEST_FAILURES assertion(s) failed" >&2
+    exit 1
+  fi
+  echo "all assertions passed"
+}
