@@ -11,6 +11,10 @@ namespace {
 
 Status Help(Context& ctx, const Args& args) {
   const CommandRegistry& registry = BuiltinCommands();
+  if (args.Has("markdown")) {
+    PrintMarkdownReference(ctx.out, registry);
+    return Status::Ok();
+  }
   if (args.Has("all")) {
     PrintAllCommands(ctx.out, registry, ctx.plugins);
     return Status::Ok();
@@ -50,7 +54,7 @@ Status FullReport(Context& ctx, const Args& args) {
 void RegisterCoreCommands(CommandRegistry& registry) {
   registry.Add({"help", "Show help for berth or a command family", {
       {.name = "help", .usage = "help [FAMILY] [--all]", .summary = "Show help",
-       .handler = Help, .flags = {{"all"}}, .takes_app = false, .needs_store = false},
+       .handler = Help, .flags = {{"all"}, {"markdown"}}, .takes_app = false, .needs_store = false},
   }});
   registry.Add({"version", "Print berth's version", {
       {.name = "version", .usage = "version", .summary = "Print berth's version",

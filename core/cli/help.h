@@ -12,6 +12,8 @@ void PrintOverview(Output& out, const CommandRegistry& registry, PluginHost& plu
 // False when neither a built-in family nor a plugin has that name.
 bool PrintFamilyHelp(Output& out, const CommandRegistry& registry, PluginHost& plugins,
                      std::string_view family);
+// The built-in commands as a markdown reference (docs/commands.md is this output).
+void PrintMarkdownReference(Output& out, const CommandRegistry& registry);
 void PrintAllCommands(Output& out, const CommandRegistry& registry, PluginHost& plugins);
 
 }  // namespace berth

@@ -100,7 +100,12 @@ int Main(int argc, char** argv) {
                                 {env.root + "/plugins/enabled", false}};
   plugin_options.enabled_dir = env.root + "/plugins/enabled";
   plugin_options.env = {{"BERTH_ROOT", env.root}, {"BERTH_BIN", env.berth_bin}};
-  if (globals->trace) plugin_options.env["BERTH_TRACE"] = "1";
+  if (globals->trace) {
+    plugin_options.env["BERTH_TRACE"] = "1";
+    plugin_options.trace = true;
+    std::cerr << "+ berth root=" << env.root << " share=" << env.share_dir
+              << " via=" << (env.via_ssh ? "ssh" : "local") << " key=" << env.key_name << '\n';
+  }
   DirectoryPluginHost plugins(runner, out, plugin_options);
   Services services{plugins, runner, out, std::cin};
 

@@ -75,6 +75,14 @@ const std::vector<const DirectoryPluginHost::Plugin*>& DirectoryPluginHost::Impl
   return it == by_trigger_.end() ? kNone : it->second;
 }
 
+void DirectoryPluginHost::Trace(const std::vector<std::string>& argv) {
+  if (!options_.trace) return;
+  out_.out().flush();
+  std::string line = "+";
+  for (const auto& a : argv) line += " " + a;
+  out_.err() << line << '\n';
+}
+
 bool DirectoryPluginHost::Implements(std::string_view trigger) {
   return !Implementers(trigger).empty();
 }
@@ -105,6 +113,7 @@ Result<ProcessResult> DirectoryPluginHost::RunTrigger(const Plugin& plugin,
   spec.stdin_data = request.stdin_data;
   spec.cwd = plugin.dir;
   spec.timeout = std::chrono::seconds(timeout_seconds);
+  Trace(spec.argv);
   auto result = runner_.Run(spec);
   if (!result.ok()) return result;
   if (result->timed_out) {
@@ -202,6 +211,7 @@ std::optional<int> DirectoryPluginHost::RunCommand(std::string_view command,
     spec.capture_stdout = false;
     spec.capture_stderr = false;
     out_.Flush();
+    Trace(spec.argv);
     auto result = runner_.Run(spec);
     if (!result.ok()) {
       out_.Warn(result.status().message());

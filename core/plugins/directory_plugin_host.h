@@ -27,6 +27,8 @@ struct PluginHostOptions {
   std::string enabled_dir;
   // Exported to every plugin process (BERTH_ROOT, BERTH_BIN, ...).
   std::map<std::string, std::string> env;
+  // --trace: print every plugin process berth starts, on stderr.
+  bool trace = false;
 };
 
 class DirectoryPluginHost : public PluginHost {
@@ -49,6 +51,7 @@ class DirectoryPluginHost : public PluginHost {
   };
 
   void BuildIndex();
+  void Trace(const std::vector<std::string>& argv);
   const std::vector<const Plugin*>& Implementers(std::string_view trigger);
   // The environment one plugin process runs with.
   std::map<std::string, std::string> PluginEnv(const Plugin& plugin, const std::string& app);
