@@ -41,7 +41,8 @@ class ProcessRunner {
   virtual Result<ProcessResult> Run(const ProcessSpec& spec) = 0;
 };
 
-// Runs real processes with posix_spawn.
+// Runs real processes with posix_spawn. Ignores SIGPIPE in berth (once), so a
+// child that stops reading its stdin cannot kill the caller.
 class PosixProcessRunner : public ProcessRunner {
  public:
   Result<ProcessResult> Run(const ProcessSpec& spec) override;

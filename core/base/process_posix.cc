@@ -64,8 +64,19 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
 
 Result<ProcessResult> PosixProcessRunner::Run(const ProcessSpec& spec) {
   if (spec.argv.empty()) return InvalidArgument("no program to run");
+  // A child that exits without reading its stdin must give us EPIPE, not kill
+  // berth; children get the default disposition back (POSIX_SPAWN_SETSIGDEF).
+  static const bool kSigpipeIgnored = (::signal(SIGPIPE, SIG_IGN), true);
+  (void)kSigpipeIgnored;
+  if (spec.cwd && !PathExists(*spec.cwd)) {
+    return Internal("cannot run " + spec.argv[0] + ": working directory " + *spec.cwd +
+                    " does not exist");
+  }
   Pipe in, out, err;
   if (!in.Open() || !out.Open() || !err.Open()) return Internal(ErrnoMessage("pipe"));
+  // Our end of the child's stdin must not block: a child that writes output while
+  // it still reads input would otherwise deadlock with us once both pipes fill.
+  if (::fcntl(in.fd[1], F_SETFL, O_NONBLOCK) != 0) return Internal(ErrnoMessage("fcntl"));
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

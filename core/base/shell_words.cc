@@ -16,6 +16,10 @@ Result<std::vector<std::string>> SplitShellWords(std::string_view line) {
       ++i;
       continue;
     }
+    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {  // line continuation
+      i += 2;
+      continue;
+    }
     in_word = true;
     if (c == '\'') {
       size_t end = line.find('\'', i + 1);
@@ -50,7 +54,7 @@ Result<std::vector<std::string>> SplitShellWords(std::string_view line) {
       if (!closed) return InvalidArgument("Unbalanced double quote in command");
     } else if (c == '\\') {
       if (i + 1 >= line.size()) return InvalidArgument("Command ends with a lone backslash");
-      if (line[i + 1] != '\n') word += line[i + 1];
+      word += line[i + 1];
       i += 2;
     } else {
       word += c;

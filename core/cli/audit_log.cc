@@ -10,7 +10,8 @@ namespace berth {
 void LogCommand(const Environment& env, const std::string& command_text, const Status& status,
                 std::chrono::steady_clock::duration took) {
   try {
-    if (!MakeDirs(env.root + "/logs", 0750).ok()) return;
+    // Logging never creates the state directory itself (a mistyped --root stays absent).
+    if (!PathExists(env.root) || !MakeDirs(env.root + "/logs", 0750).ok()) return;
     auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_st>(env.root + "/logs/berth.log",
                                                                        10 * 1024 * 1024, 5);
     spdlog::logger logger("berth", sink);

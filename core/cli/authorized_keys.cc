@@ -1,6 +1,8 @@
 #include "core/cli/authorized_keys.h"
 
+#include <fcntl.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +35,23 @@ void MatchOwner(const std::string& path) {
   if (::chown(dir.c_str(), parent.st_uid, parent.st_gid) != 0) return;
   if (::chown(path.c_str(), parent.st_uid, parent.st_gid) != 0) return;
 }
+
+// Serialises read-modify-write of the keys file between berth processes.
+class KeysFileLock {
+ public:
+  explicit KeysFileLock(const std::string& path) {
+    fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~KeysFileLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  KeysFileLock(const KeysFileLock&) = delete;
+  KeysFileLock& operator=(const KeysFileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 Status WriteKeysFile(const std::string& path, const std::string& content) {
   std::string dir = std::filesystem::path(path).parent_path().string();
@@ -112,6 +131,9 @@ std::string AuthorizedKeysPath(const Environment& env) {
 }
 
 Status AppendAuthorizedKey(const std::string& path, const std::string& line) {
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!PathExists(dir)) BERTH_RETURN_IF_ERROR(MakeDirs(dir, 0700));
+  KeysFileLock lock(path);
   std::string content;
   if (auto old = ReadFile(path); old.ok()) {
     content = *old;
@@ -125,6 +147,8 @@ Status AppendAuthorizedKey(const std::string& path, const std::string& line) {
 
 Status RemoveAuthorizedKey(const std::string& path, std::string_view name,
                            std::string_view fingerprint) {
+  if (!PathExists(path)) return Status::Ok();
+  KeysFileLock lock(path);
   auto old = ReadFile(path);
   if (!old.ok()) return old.status().code() == StatusCode::kNotFound ? Status::Ok() : old.status();
   const std::string marker = DispatchMarker(name, fingerprint);

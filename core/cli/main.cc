@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "core/base/files.h"
@@ -52,6 +53,14 @@ std::string UserName() {
   return std::to_string(::geteuid());
 }
 
+// One spelling per directory ("/var/lib/berth/" and "/var/lib//berth" are
+// "/var/lib/berth"), so the --root in authorized_keys matches the sudoers rule.
+std::string NormalRoot(const std::string& root) {
+  std::string normal = std::filesystem::path(root).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
 int Fail(Output& out, const Status& status) {
   if (!status.message().empty()) out.Error(status.message());
   return status.ExitCode();
@@ -67,7 +76,7 @@ int Main(int argc, char** argv) {
   if (!globals.ok()) return Fail(early, globals.status());
 
   Environment env;
-  env.root = !globals->root.empty() ? globals->root : Getenv("BERTH_ROOT", kDefaultRoot);
+  env.root = NormalRoot(!globals->root.empty() ? globals->root : Getenv("BERTH_ROOT", kDefaultRoot));
   env.root_is_default = env.root == kDefaultRoot;
   env.berth_bin = SelfPath();
   env.share_dir = ShareDir(env.berth_bin);

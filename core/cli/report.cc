@@ -32,7 +32,7 @@ void Report::PrintTable(Output& out) const {
 Status Report::Print(Output& out, const Args& args) const {
   std::string format = args.Flag("format", "stdout");
   for (const auto& [flag, value] : args.flags) {
-    if (flag == "format") continue;
+    if (flag == "format" || flag == "force") continue;  // --force is global, not a key
     for (const auto& [label, v] : rows_) {
       if (FlagName(label) == flag) {
         out.Line(v);

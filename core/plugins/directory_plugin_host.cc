@@ -89,13 +89,15 @@ bool DirectoryPluginHost::Implements(std::string_view trigger) {
 
 std::map<std::string, std::string> DirectoryPluginHost::PluginEnv(const Plugin& plugin,
                                                                   const std::string& app) {
-  std::map<std::string, std::string> env = options_.env;
+  std::map<std::string, std::string> env;
   auto manifest = LoadPluginManifest(plugin.dir);
   if (manifest.ok()) {
-    for (const auto& [k, v] : manifest->config) env[k] = v;
+    env = manifest->config;
   } else {
     out_.Warn("plugin " + plugin.name + ": " + manifest.status().message());
   }
+  // berth's own variables win over a plugin's [plugin.config].
+  for (const auto& [k, v] : options_.env) env[k] = v;
   env["PLUGIN_DIR"] = plugin.dir;
   env["PLUGIN_NAME"] = plugin.name;
   env["PLUGIN_PATH"] = options_.enabled_dir;

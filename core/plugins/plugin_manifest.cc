@@ -28,11 +28,11 @@ Result<PluginManifest> ParsePluginManifest(std::string_view text, const std::str
       std::string name(key.str());
       Status valid = ValidateEnvKey(name);
       if (!valid.ok()) return InvalidArgument(source + ": [plugin.config] " + valid.message());
-      if (auto s = node.value<std::string>()) {
+      if (auto s = node.value_exact<std::string>()) {
         manifest.config[name] = *s;
-      } else if (auto i = node.value<int64_t>()) {
+      } else if (auto i = node.value_exact<int64_t>()) {
         manifest.config[name] = std::to_string(*i);
-      } else if (auto b = node.value<bool>()) {
+      } else if (auto b = node.value_exact<bool>()) {
         manifest.config[name] = *b ? "true" : "false";
       } else {
         return InvalidArgument(source + ": [plugin.config] " + name +

@@ -3,7 +3,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include "core/state/migrations.h"
 
@@ -33,6 +35,25 @@ Result<int64_t> ScopeId(SQLite::Database& db, const Scope& scope) {
 
 Result<int64_t> AppId(SQLite::Database& db, std::string_view app) {
   return ScopeId(db, Scope::App(std::string(app)));
+}
+
+// Switching a file to WAL needs it unlocked by everyone else, and SQLite returns
+// SQLITE_BUSY at once rather than calling the busy handler; so berth processes
+// opening a new database together retry here, within the usual busy timeout.
+Status EnableWal(SQLite::Database& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  while (true) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return Status::Ok();
+    } catch (const SQLite::Exception& e) {
+      int code = e.getErrorCode() & 0xff;
+      bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+      if (!busy || std::chrono::steady_clock::now() >= deadline) return FromException(e);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 }  // namespace
@@ -84,12 +105,8 @@ Status SqliteStore::Migrate() {
                               std::to_string(*version) + " but this berth knows only up to " +
                               std::to_string(latest) + "; upgrade berth");
   }
-  try {
-    // WAL is a property of the file: set once, before the first migration.
-    if (*version == 0) db_->exec("PRAGMA journal_mode = WAL");
-  } catch (const SQLite::Exception& e) {
-    return FromException(e);
-  }
+  // WAL is a property of the file: set once, before the first migration.
+  if (*version == 0) BERTH_RETURN_IF_ERROR(EnableWal(*db_));
   return Write([&](SQLite::Database& db) {
     // Another process may have migrated while we waited for the write lock.
     int current = db.execAndGet("PRAGMA user_version").getInt();

@@ -1,0 +1,71 @@
+#include "core/runtime/oci_runtime.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "core/base/files.h"
+#include "core/runtime/oci_config.h"
+#include "core/runtime/overlay.h"
+
+namespace berth {
+
+std::string SelectOciRuntime() {
+  const char* forced = std::getenv("BERTH_OCI_RUNTIME");
+  if (forced != nullptr && *forced != '\0') return forced;
+  bool cgroup_v2_only = PathExists("/sys/fs/cgroup/cgroup.controllers");
+  if (cgroup_v2_only && (IsExecutableFile("/usr/bin/crun") || IsExecutableFile("/usr/local/bin/crun"))) {
+    return "crun";
+  }
+  return "runc";
+}
+
+OciRuntime::OciRuntime(ProcessRunner& runner, OciRuntimeOptions options)
+    : runner_(runner), options_(std::move(options)) {}
+
+std::string OciRuntime::BundleDir(const std::string& id) const {
+  return options_.berth_root + "/containers/" + id;
+}
+
+std::vector<std::string> OciRuntime::RuntimeArgv() const {
+  std::string name = std::filesystem::path(options_.runtime_binary).filename().string();
+  return {options_.runtime_binary, "--root", options_.berth_root + "/runtime/" + name};
+}
+
+void OciRuntime::Cleanup(const std::string& id) {
+  ProcessSpec del;
+  del.argv = RuntimeArgv();
+  del.argv.insert(del.argv.end(), {"delete", "--force", id});
+  del.timeout = std::chrono::seconds(30);
+  (void)runner_.Run(del);
+  std::string dir = BundleDir(id);
+  (void)UnmountIfMounted(dir + "/rootfs");
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
+                                    const std::vector<std::string>& lower_dirs) {
+  std::string dir = BundleDir(spec.id);
+  BERTH_ASSIGN_OR_RETURN(std::string config, OciConfigJson(spec, dir + "/rootfs"));
+  if (PathExists(dir)) return AlreadyExists("A container named " + spec.id + " already exists");
+  BERTH_RETURN_IF_ERROR(MakeDirs(dir, 0700));
+
+  Status prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
+  if (prepared.ok()) prepared = WriteFileAtomic(dir + "/config.json", config, 0600);
+  if (!prepared.ok()) {
+    Cleanup(spec.id);
+    return prepared;
+  }
+  ProcessSpec run;
+  run.argv = RuntimeArgv();
+  run.argv.insert(run.argv.end(), {"run", "--bundle", dir, spec.id});
+  run.inherit_stdin = true;
+  run.capture_stdout = false;
+  run.capture_stderr = false;
+  auto result = runner_.Run(run);
+  Cleanup(spec.id);
+  if (!result.ok()) return result.status();
+  return result->exit_code;
+}
+
+}  // namespace berth
