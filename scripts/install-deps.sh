@@ -16,6 +16,8 @@ packages=(
   libtomlplusplus-dev libkainjow-mustache-dev libarchive-dev libzstd-dev
   # the host side: ssh entrypoint, privilege drop-in, git
   openssh-server openssh-client sudo git ca-certificates
+  # containers: the OCI runtime and the tiny test stack (busybox)
+  runc busybox-static util-linux
   # tests and benchmarks
   hyperfine shellcheck procps iproute2 python3
 )

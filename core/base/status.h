@@ -21,6 +21,7 @@ enum class StatusCode {
   kPermissionDenied,    // refused: over ssh, vetoed by user-auth, not root
   kUnavailable,         // temporarily impossible (store busy past its timeout)
   kInternal,            // I/O, a library error, a broken file
+  kExited,              // a process berth ran for the user ended non-zero (`run`)
 };
 
 class [[nodiscard]] Status {
@@ -29,6 +30,13 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status Ok() { return {}; }
+  // Passes on the exit status of a process the user ran (0 gives Ok).
+  static Status ExitedWith(int exit_code) {
+    if (exit_code == 0) return {};
+    Status s(StatusCode::kExited, "");
+    s.exit_code_ = exit_code;
+    return s;
+  }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -37,12 +45,14 @@ class [[nodiscard]] Status {
   // The process exit code a command returns for this status.
   int ExitCode() const {
     if (ok()) return 0;
+    if (code_ == StatusCode::kExited) return exit_code_;
     return code_ == StatusCode::kAppNotFound ? 20 : 1;
   }
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  int exit_code_ = 1;
 };
 
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }

@@ -35,7 +35,8 @@ struct Environment {
 // (without the leading dashes; a flag without a value maps to "").
 struct Args {
   std::vector<std::string> positional;
-  std::map<std::string, std::string> flags;
+  std::map<std::string, std::string> flags;          // the last value of each flag
+  std::map<std::string, std::vector<std::string>> repeated;  // every value, in order
 
   bool Has(std::string_view flag) const { return flags.contains(std::string(flag)); }
   std::string Flag(std::string_view flag, std::string fallback = "") const {
@@ -71,6 +72,9 @@ struct CommandSpec {
   bool host_only = false;     // changes the host: refused over ssh
   bool needs_store = true;
   bool redact_values = false; // K=V arguments are secrets: logged as K=<redacted>
+  // After the app, the first non-flag word starts a command line that is passed
+  // on verbatim (`run APP ls --all`): its --words are not berth's flags.
+  bool rest_is_command = false;
 };
 
 struct CommandFamily {
@@ -98,6 +102,8 @@ void RegisterPortsCommands(CommandRegistry& registry);
 void RegisterPsCommands(CommandRegistry& registry);
 void RegisterSshKeysCommands(CommandRegistry& registry);
 void RegisterPluginCommands(CommandRegistry& registry);
+void RegisterStacksCommands(CommandRegistry& registry);
+void RegisterRunCommands(CommandRegistry& registry);
 void RegisterCoreCommands(CommandRegistry& registry);  // help, version, report
 
 const CommandRegistry& BuiltinCommands();

@@ -30,6 +30,8 @@ const CommandRegistry& BuiltinCommands() {
     RegisterPsCommands(r);
     RegisterSshKeysCommands(r);
     RegisterPluginCommands(r);
+    RegisterStacksCommands(r);
+    RegisterRunCommands(r);
     RegisterCoreCommands(r);
     return r;
   }();

@@ -59,6 +59,8 @@ Result<Args> ParseCommandArgs(const CommandSpec& spec, const std::vector<std::st
   bool flags_done = false;
   for (size_t i = 1; i < words.size(); ++i) {
     const std::string& w = words[i];
+    size_t apps_given = args.positional.size() + (globals.app.empty() ? 0 : 1);
+    if (spec.rest_is_command && apps_given >= 1 && !w.starts_with("--")) flags_done = true;
     if (flags_done || !w.starts_with("--") || w == "--") {
       if (w == "--" && !flags_done) {
         flags_done = true;
@@ -85,6 +87,7 @@ Result<Args> ParseCommandArgs(const CommandSpec& spec, const std::vector<std::st
       return InvalidArgument("--" + name + " takes no value");
     }
     args.flags[name] = value.value_or("");
+    args.repeated[name].push_back(value.value_or(""));
   }
   if (globals.force) args.flags["force"] = "";
   if (!globals.app.empty()) {
@@ -103,8 +106,10 @@ std::string AuditText(const std::vector<std::string>& words) {
   for (size_t i = 0; i < words.size(); ++i) {
     std::string w = words[i];
     size_t eq = w.find('=');
-    if (redact && i > 0 && !w.starts_with("--") && eq != std::string::npos) {
-      w = w.substr(0, eq) + "=<redacted>";
+    if (redact && i > 0 && eq != std::string::npos) {
+      // KEY=VALUE, or --flag=KEY=VALUE: the value goes.
+      size_t value_eq = w.starts_with("--") ? w.find('=', eq + 1) : eq;
+      if (value_eq != std::string::npos) w = w.substr(0, value_eq) + "=<redacted>";
     }
     for (char& c : w) {
       if (static_cast<unsigned char>(c) < 0x20) c = '?';

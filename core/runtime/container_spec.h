@@ -24,6 +24,7 @@ struct ResourceLimits {
   std::optional<int64_t> memory_bytes;  // cgroup memory limit (and swap = same)
   std::optional<int64_t> pids;          // cgroup pids limit
   std::optional<double> cpus;           // CPU quota in cores (1.5 = 150 ms per 100 ms)
+  uint64_t open_files = 10000;          // RLIMIT_NOFILE (Heroku's dyno limit)
 };
 
 enum class NetworkMode {

@@ -88,7 +88,9 @@ Result<std::string> OciConfigJson(const ContainerSpec& spec, const std::string& 
   process["capabilities"] = {{"bounding", no_caps}, {"effective", no_caps},
                              {"inheritable", no_caps}, {"permitted", no_caps},
                              {"ambient", no_caps}};
-  process["rlimits"] = Json::array({{{"type", "RLIMIT_NOFILE"}, {"hard", 65536}, {"soft", 65536}}});
+  process["rlimits"] = Json::array({{{"type", "RLIMIT_NOFILE"},
+                                     {"hard", spec.limits.open_files},
+                                     {"soft", spec.limits.open_files}}});
   process["noNewPrivileges"] = true;
 
   Json mounts = Json::array({

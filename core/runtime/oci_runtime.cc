@@ -1,5 +1,8 @@
 #include "core/runtime/oci_runtime.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -46,7 +49,14 @@ void OciRuntime::Cleanup(const std::string& id) {
 Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
                                     const std::vector<std::string>& lower_dirs) {
   std::string dir = BundleDir(spec.id);
-  BERTH_ASSIGN_OR_RETURN(std::string config, OciConfigJson(spec, dir + "/rootfs"));
+  ContainerSpec capped = spec;
+  // A container cannot get more open files than berth itself may have: raising
+  // a hard limit needs a capability the runtime does not keep.
+  rlimit host{};
+  if (::getrlimit(RLIMIT_NOFILE, &host) == 0 && host.rlim_max != RLIM_INFINITY) {
+    capped.limits.open_files = std::min<uint64_t>(capped.limits.open_files, host.rlim_max);
+  }
+  BERTH_ASSIGN_OR_RETURN(std::string config, OciConfigJson(capped, dir + "/rootfs"));
   if (PathExists(dir)) return AlreadyExists("A container named " + spec.id + " already exists");
   BERTH_RETURN_IF_ERROR(MakeDirs(dir, 0700));
 
