@@ -54,7 +54,30 @@ CREATE TABLE ssh_keys (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kV1};
+// Containers berth started (the shim keeps their live state on disk; this is
+// what should exist and run, for ps:restore and ps:retire) and the addresses the
+// bridge IPAM handed out.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE containers (
+  id           TEXT PRIMARY KEY,
+  app_id       INTEGER NOT NULL,
+  process_type TEXT NOT NULL,
+  instance     INTEGER NOT NULL,
+  release      INTEGER,
+  desired      TEXT NOT NULL DEFAULT 'running',
+  spec         TEXT NOT NULL,
+  created_at   INTEGER NOT NULL
+);
+CREATE INDEX containers_by_app ON containers (app_id);
+CREATE TABLE ip_addresses (
+  network      TEXT NOT NULL,
+  address      TEXT NOT NULL,
+  container_id TEXT NOT NULL UNIQUE,
+  PRIMARY KEY (network, address)
+);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
 
 }  // namespace
 
