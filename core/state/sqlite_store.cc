@@ -73,6 +73,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
                                             kBusyTimeoutMs);
     db->exec("PRAGMA synchronous = NORMAL");
+    // Truncate the -wal file when it is checkpointed (at the last close): a
+    // short-lived process must not re-read megabytes of old WAL frames on open.
+    db->exec("PRAGMA journal_size_limit = 0");
     // Keep the -wal file between commands instead of deleting and recreating it
     // on every short-lived berth process.
     int persist = 1;
@@ -185,7 +188,8 @@ Result<std::vector<AppRecord>> SqliteStore::ListApps() {
 Status SqliteStore::DestroyApp(std::string_view name) {
   return Write([&](SQLite::Database& db) {
     BERTH_ASSIGN_OR_RETURN(int64_t id, AppId(db, name));
-    for (const char* table : {"env_vars", "domains", "ports", "formation", "properties"}) {
+    for (const char* table :
+         {"env_vars", "domains", "ports", "formation", "properties", "containers"}) {
       SQLite::Statement q(db, std::string("DELETE FROM ") + table + " WHERE app_id = ?");
       q.bind(1, id);
       q.exec();
