@@ -104,6 +104,10 @@ void RegisterSshKeysCommands(CommandRegistry& registry);
 void RegisterPluginCommands(CommandRegistry& registry);
 void RegisterStacksCommands(CommandRegistry& registry);
 void RegisterRunCommands(CommandRegistry& registry);
+void RegisterLogsCommands(CommandRegistry& registry);
+void RegisterResourceCommands(CommandRegistry& registry);
+void RegisterStorageCommands(CommandRegistry& registry);
+void RegisterNetworkCommands(CommandRegistry& registry);
 void RegisterCoreCommands(CommandRegistry& registry);  // help, version, report
 
 const CommandRegistry& BuiltinCommands();

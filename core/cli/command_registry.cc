@@ -32,6 +32,10 @@ const CommandRegistry& BuiltinCommands() {
     RegisterPluginCommands(r);
     RegisterStacksCommands(r);
     RegisterRunCommands(r);
+    RegisterLogsCommands(r);
+    RegisterResourceCommands(r);
+    RegisterStorageCommands(r);
+    RegisterNetworkCommands(r);
     RegisterCoreCommands(r);
     return r;
   }();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/validate.h"
+#include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
 #include "core/cli/report.h"
 
@@ -100,6 +101,12 @@ void RegisterPsCommands(CommandRegistry& registry) {
       {.name = "ps:report", .usage = "ps:report [APP] [--format json] [--<key>]",
        .summary = "Display process information", .handler = PsReport,
        .flags = {{"format", true}}, .any_flag = true},
+      {.name = "ps:stop", .usage = "ps:stop APP|--all [--stop-timeout SECONDS]",
+       .summary = "Stop an app's containers for good; their logs stay until ps:retire",
+       .handler = PsStop, .flags = {{"all"}, {"stop-timeout", true}}},
+      {.name = "ps:retire", .usage = "ps:retire",
+       .summary = "Remove containers whose shim is gone: bundles, logs, mounts, runtime records",
+       .handler = PsRetire, .takes_app = false, .host_only = true},
   }});
 }
 

@@ -5,18 +5,22 @@
 #include <random>
 
 #include "core/base/validate.h"
+#include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
+#include "core/runtime/network.h"
 #include "core/runtime/oci_runtime.h"
+#include "core/runtime/resources.h"
 #include "core/runtime/stacks.h"
+#include "core/runtime/storage.h"
 
 namespace berth {
 
 Result<std::string> SelectedStack(Context& ctx, const std::string& app);  // stacks_commands.cc
-
-namespace {
+Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app);  // network_commands.cc
+Result<BridgeConfig> BridgeSettings(Context& ctx);                        // network_commands.cc
 
 // The environment of an app's process: global vars, the app's over them, then
-// the per-run --env pairs, then what berth itself sets.
+// the per-run --env pairs, then what berth itself sets. Also used by run:detached.
 Result<std::map<std::string, std::string>> ProcessEnv(Context& ctx, const std::string& app,
                                                       const std::vector<std::string>& extra) {
   BERTH_ASSIGN_OR_RETURN(EnvMap env, ctx.store->GetEnv(Scope::Global()));
@@ -33,6 +37,8 @@ Result<std::map<std::string, std::string>> ProcessEnv(Context& ctx, const std::s
   env.try_emplace("PATH", "/app/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
   return env;
 }
+
+namespace {
 
 Status Run(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
@@ -57,11 +63,27 @@ Status Run(Context& ctx, const Args& args) {
   spec.cwd = "/app";
   spec.terminal = ctx.env.stdin_is_tty && ::isatty(1) == 1;
   spec.cgroup_path = "/berth/" + spec.id;
+  BERTH_ASSIGN_OR_RETURN(auto resource, ctx.store->ListProperties(kResourcePlugin, Scope::App(app)));
+  BERTH_ASSIGN_OR_RETURN(spec.limits, LimitsFor(resource, "run"));
+  BERTH_ASSIGN_OR_RETURN(auto storage, ctx.store->ListProperties(kStoragePlugin, Scope::App(app)));
+  BERTH_ASSIGN_OR_RETURN(spec.mounts, StorageMounts(storage, ctx.env.root));
+  BERTH_ASSIGN_OR_RETURN(spec.network, AppNetworkMode(ctx, app));
+  std::optional<BridgeNetwork> bridge;
+  if (spec.network == NetworkMode::kBridge) {
+    BERTH_ASSIGN_OR_RETURN(BridgeConfig config, BridgeSettings(ctx));
+    bridge.emplace(ctx.runner, *ctx.store, std::move(config));
+    BERTH_ASSIGN_OR_RETURN(ContainerNetwork attached, bridge->Attach(spec.id));
+    spec.netns_path = attached.netns_path;
+    spec.env["BERTH_CONTAINER_IP"] = attached.address;
+  }
 
   ctx.out.Flush();
-  OciRuntime runtime(ctx.runner, {ctx.env.root, SelectOciRuntime()});
-  BERTH_ASSIGN_OR_RETURN(int code, runtime.RunAttached(spec, {stack.rootfs}));
-  return Status::ExitedWith(code);
+  OciRuntime runtime(ctx.runner,
+                     {ctx.env.root, SelectOciRuntime(), ShimBesideBerth(ctx.env.berth_bin)});
+  auto code = runtime.RunAttached(spec, {stack.rootfs});
+  if (bridge) bridge->Detach(spec.id);
+  if (!code.ok()) return code.status();
+  return Status::ExitedWith(*code);
 }
 
 }  // namespace
@@ -71,6 +93,18 @@ void RegisterRunCommands(CommandRegistry& registry) {
       {.name = "run", .usage = "run APP [--env KEY=VALUE]... COMMAND...",
        .summary = "Run a command in a new one-off container, attached", .handler = Run,
        .flags = {{"env", true}}, .redact_values = true, .rest_is_command = true},
+      {.name = "run:detached",
+       .usage = "run:detached APP [--env KEY=VALUE]... [--restart POLICY] [--stop-timeout SECONDS] "
+                "COMMAND...",
+       .summary = "Run a command in a new container kept by its own berth-shim; prints its id",
+       .handler = RunDetached,
+       .flags = {{"env", true}, {"restart", true}, {"stop-timeout", true}},
+       .redact_values = true, .rest_is_command = true},
+      {.name = "run:list", .usage = "run:list APP",
+       .summary = "List an app's run:detached containers and their state", .handler = RunList},
+      {.name = "run:stop", .usage = "run:stop APP --container ID [--stop-timeout SECONDS]",
+       .summary = "Stop one detached container (SIGTERM, then SIGKILL after the stop timeout)",
+       .handler = RunStop, .flags = {{"container", true}, {"stop-timeout", true}}},
   }});
 }
 

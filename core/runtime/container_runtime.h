@@ -2,6 +2,9 @@
 // OCI runtime (runc/crun on overlayfs) and a fake for unit tests.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +12,26 @@
 #include "core/runtime/container_spec.h"
 
 namespace berth {
+
+// How a detached container's shim treats its process.
+struct DetachedOptions {
+  std::string restart_policy = "on-failure:10";  // no | always | on-failure[:N]
+  std::chrono::milliseconds stop_timeout{30000};  // SIGTERM, then SIGKILL after this
+};
+
+// A detached container as its shim last recorded it (BUNDLE/shim.json).
+struct ContainerState {
+  std::string id;
+  std::string status;  // starting running restarting exited stopped; "dead": shim gone
+  bool shim_alive = false;
+  int64_t shim_pid = 0;
+  int64_t container_pid = 0;            // 0 when not running or not yet known
+  std::optional<int> exit_code;         // of the last run
+  int64_t exited_at_ms = 0;             // unix milliseconds, 0 if it never exited
+  int restarts = 0;
+  std::string restart_policy;
+  std::chrono::milliseconds stop_timeout{30000};  // the one it was started with
+};
 
 class ContainerRuntime {
  public:
@@ -20,6 +43,30 @@ class ContainerRuntime {
   // Returns the process's exit code (128 + signal when killed).
   virtual Result<int> RunAttached(const ContainerSpec& spec,
                                   const std::vector<std::string>& lower_dirs) = 0;
+
+  // Creates and starts a container supervised by its own berth-shim, and
+  // returns once the shim runs it; the container outlives berth. Fails (and
+  // leaves nothing behind) when the bundle cannot be made or the shim cannot start.
+  virtual Status StartDetached(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                               const DetachedOptions& options) = 0;
+  // Stops for good: SIGTERM, SIGKILL after `timeout`; returns once the shim has
+  // exited. Bundle and log stay. Stopping a stopped container is not an error.
+  virtual Status Stop(const std::string& id, std::chrono::milliseconds timeout) = 0;
+  // Sends `signal` to the container's init (the restart policy still applies).
+  virtual Status Kill(const std::string& id, int signal) = 0;
+  // Stops if needed, then removes the runtime's record, mounts, bundle and log.
+  // Removing what does not exist is not an error.
+  virtual Status Remove(const std::string& id) = 0;
+  // The recorded state; kNotFound when there is no such container.
+  virtual Result<ContainerState> Inspect(const std::string& id) = 0;
+  // Every container with a bundle or a runtime record, sorted.
+  virtual Result<std::vector<std::string>> List() = 0;
+  // The last `tail` lines of the container's log (rotated part included), each
+  // "TIMESTAMP STREAM TEXT"; tail 0: all of them.
+  virtual Result<std::vector<std::string>> Logs(const std::string& id, size_t tail) = 0;
+  // Lines appended since byte `offset` of the current log, advancing it; a
+  // rotation starts again at 0. For following a log.
+  virtual Result<std::vector<std::string>> LogsAfter(const std::string& id, uint64_t& offset) = 0;
 };
 
 }  // namespace berth

@@ -29,9 +29,13 @@ std::string OciRuntime::BundleDir(const std::string& id) const {
   return options_.berth_root + "/containers/" + id;
 }
 
-std::vector<std::string> OciRuntime::RuntimeArgv() const {
+std::string OciRuntime::RuntimeStateDir() const {
   std::string name = std::filesystem::path(options_.runtime_binary).filename().string();
-  return {options_.runtime_binary, "--root", options_.berth_root + "/runtime/" + name};
+  return options_.berth_root + "/runtime/" + name;
+}
+
+std::vector<std::string> OciRuntime::RuntimeArgv() const {
+  return {options_.runtime_binary, "--root", RuntimeStateDir()};
 }
 
 void OciRuntime::Cleanup(const std::string& id) {
@@ -46,8 +50,8 @@ void OciRuntime::Cleanup(const std::string& id) {
   std::filesystem::remove_all(dir, ec);
 }
 
-Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
-                                    const std::vector<std::string>& lower_dirs) {
+Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
+                                 const std::vector<std::string>& lower_dirs) {
   std::string dir = BundleDir(spec.id);
   ContainerSpec capped = spec;
   // A container cannot get more open files than berth itself may have: raising
@@ -62,10 +66,14 @@ Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
 
   Status prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
   if (prepared.ok()) prepared = WriteFileAtomic(dir + "/config.json", config, 0600);
-  if (!prepared.ok()) {
-    Cleanup(spec.id);
-    return prepared;
-  }
+  if (!prepared.ok()) Cleanup(spec.id);
+  return prepared;
+}
+
+Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
+                                    const std::vector<std::string>& lower_dirs) {
+  BERTH_RETURN_IF_ERROR(PrepareBundle(spec, lower_dirs));
+  std::string dir = BundleDir(spec.id);
   ProcessSpec run;
   run.argv = RuntimeArgv();
   run.argv.insert(run.argv.end(), {"run", "--bundle", dir, spec.id});

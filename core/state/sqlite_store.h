@@ -62,6 +62,18 @@ class SqliteStore : public Store {
   Status AddSshKey(const SshKeyRecord& key) override;
   Status RemoveSshKey(std::string_view name) override;
 
+  // In sqlite_store_network.cc.
+  Result<std::string> AllocateAddress(std::string_view network, std::string_view subnet,
+                                      std::string_view container_id) override;
+  Status ReleaseAddress(std::string_view container_id) override;
+  Result<std::vector<AddressRecord>> ListAddresses(std::string_view network) override;
+
+  // In sqlite_store_containers.cc.
+  Status AddContainer(const ContainerRecord& container) override;
+  Status RemoveContainer(std::string_view id) override;
+  Result<std::vector<ContainerRecord>> ListContainers(std::string_view app) override;
+  Status SetContainerDesired(std::string_view id, std::string_view desired) override;
+
  private:
   explicit SqliteStore(std::unique_ptr<SQLite::Database> db);
   Status Migrate();

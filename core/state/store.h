@@ -45,6 +45,26 @@ struct SshKeyRecord {
 
 using EnvMap = std::map<std::string, std::string>;
 
+// An IPv4 address handed to a container on one of berth's networks.
+struct AddressRecord {
+  std::string network;  // "berth0"
+  std::string address;  // "10.210.0.2"
+  std::string container_id;
+  bool operator==(const AddressRecord&) const = default;
+};
+
+// A container berth started: what should exist and whether it should run. The
+// shim keeps the live state on disk; this is what ps:retire and ps:restore use.
+struct ContainerRecord {
+  std::string id;
+  std::string app;
+  std::string process_type;  // web, worker, run
+  int instance = 0;          // the N of TYPE.N
+  std::string desired = "running";  // running | stopped
+  std::string spec;          // the ContainerSpec as JSON, to start it again
+  int64_t created_at = 0;    // unix seconds
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -96,6 +116,24 @@ class Store {
   virtual Result<std::vector<SshKeyRecord>> ListSshKeys() = 0;
   virtual Status AddSshKey(const SshKeyRecord& key) = 0;
   virtual Status RemoveSshKey(std::string_view name) = 0;
+
+  // IP addresses (IPAM). Allocate gives the container the lowest free address
+  // of `subnet` (CIDR) on `network`, never the network, gateway (first host) or
+  // broadcast address; kAlreadyExists when the container holds an address,
+  // kFailedPrecondition when the subnet is full. Release of a container
+  // without an address is not an error. List: one network's (all when empty).
+  virtual Result<std::string> AllocateAddress(std::string_view network, std::string_view subnet,
+                                              std::string_view container_id) = 0;
+  virtual Status ReleaseAddress(std::string_view container_id) = 0;
+  virtual Result<std::vector<AddressRecord>> ListAddresses(std::string_view network) = 0;
+
+  // Containers. Add: kAppNotFound, kAlreadyExists for a taken id. Remove of an
+  // unknown id is not an error. List: an app's (all apps' when `app` is empty),
+  // by id. SetContainerDesired: kNotFound for an unknown id.
+  virtual Status AddContainer(const ContainerRecord& container) = 0;
+  virtual Status RemoveContainer(std::string_view id) = 0;
+  virtual Result<std::vector<ContainerRecord>> ListContainers(std::string_view app) = 0;
+  virtual Status SetContainerDesired(std::string_view id, std::string_view desired) = 0;
 };
 
 }  // namespace berth

@@ -1,0 +1,452 @@
+// The supervisor half of berth-shim: detach, run the OCI runtime with the
+// container's output on pipes, log it, restart by policy, stop on SIGTERM.
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/shim/shim.h"
+
+namespace berth::shim {
+namespace {
+
+int64_t NowMs(clockid_t clock) {
+  timespec ts{};
+  ::clock_gettime(clock, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+bool WriteAll(int fd, const char* data, size_t len) {
+  while (len > 0) {
+    ssize_t n = ::write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    len -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Appends timestamped lines to BUNDLE/log, rotating it to log.1 past max bytes.
+class Log {
+ public:
+  Log(std::string path, long max_bytes) : path_(std::move(path)), max_(max_bytes) { Open(); }
+  ~Log() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  void Line(const char* stream, const char* text, size_t len) {
+    char stamp[64];
+    timespec ts{};
+    ::clock_gettime(CLOCK_REALTIME, &ts);
+    tm utc{};
+    ::gmtime_r(&ts.tv_sec, &utc);
+    size_t n = ::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::snprintf(stamp + n, sizeof stamp - n, ".%06ldZ %s ", ts.tv_nsec / 1000, stream);
+    std::string line = stamp;
+    line.append(text, len);
+    line.push_back('\n');
+    if (size_ + static_cast<long>(line.size()) > max_ && size_ > 0) Rotate();
+    if (fd_ >= 0 && WriteAll(fd_, line.data(), line.size())) {
+      size_ += static_cast<long>(line.size());
+    }
+  }
+
+  void Message(const char* text) { Line("shim", text, std::strlen(text)); }
+
+ private:
+  void Open() {
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    struct stat st {};
+    size_ = fd_ >= 0 && ::fstat(fd_, &st) == 0 ? static_cast<long>(st.st_size) : 0;
+  }
+  void Rotate() {
+    if (fd_ >= 0) ::close(fd_);
+    ::rename(path_.c_str(), (path_ + ".1").c_str());
+    Open();
+  }
+
+  std::string path_;
+  long max_;
+  int fd_ = -1;
+  long size_ = 0;
+};
+
+// One output stream of the container: a pipe read into whole lines.
+struct Stream {
+  const char* name;
+  int fd = -1;
+  std::string partial;
+
+  // Reads what is there; returns false at EOF or error (fd closed then).
+  bool Pump(Log& log) {
+    char buf[8192];
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
+    if (n <= 0) {
+      Flush(log);
+      ::close(fd);
+      fd = -1;
+      return false;
+    }
+    partial.append(buf, static_cast<size_t>(n));
+    size_t start = 0;
+    size_t nl;
+    while ((nl = partial.find('\n', start)) != std::string::npos) {
+      log.Line(name, partial.data() + start, nl - start);
+      start = nl + 1;
+    }
+    partial.erase(0, start);
+    if (partial.size() >= 16384) Flush(log);
+    return true;
+  }
+  void Flush(Log& log) {
+    if (!partial.empty()) log.Line(name, partial.data(), partial.size());
+    partial.clear();
+  }
+};
+
+struct State {
+  const char* status = "starting";  // starting running restarting exited stopped
+  long container_pid = 0;
+  int exit_code = -1;
+  int64_t exited_at_ms = 0;
+  int restarts = 0;
+  int64_t started_at_ms = 0;
+};
+
+class Supervisor {
+ public:
+  explicit Supervisor(const SuperviseOptions& o)
+      : o_(o), log_(o.bundle + "/log", o.log_max_bytes) {
+    ParsePolicy();
+  }
+
+  // Runs until the container ends for good; writes "ok" to ready_fd once the
+  // first start was attempted. Returns the shim's exit status.
+  int Run(int ready_fd);
+
+ private:
+  void ParsePolicy() {
+    if (o_.restart == "no") max_restarts_ = 0;
+    else if (o_.restart == "always") always_ = true, max_restarts_ = -1;
+    else if (o_.restart == "on-failure") max_restarts_ = -1;
+    else max_restarts_ = std::atoi(o_.restart.c_str() + 11);
+  }
+
+  void WriteState() {
+    char json[512];
+    std::snprintf(json, sizeof json,
+                  "{\"id\":\"%s\",\"shim_pid\":%ld,\"container_pid\":%ld,\"status\":\"%s\","
+                  "\"exit_code\":%d,\"exited_at_ms\":%lld,\"restarts\":%d,"
+                  "\"restart_policy\":\"%s\",\"stop_timeout_ms\":%ld,\"started_at_ms\":%lld}\n",
+                  o_.id.c_str(), static_cast<long>(::getpid()), state_.container_pid,
+                  state_.status, state_.exit_code, static_cast<long long>(state_.exited_at_ms),
+                  state_.restarts, o_.restart.c_str(), o_.stop_timeout_ms,
+                  static_cast<long long>(state_.started_at_ms));
+    std::string tmp = o_.bundle + "/shim.json.tmp";
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return;
+    bool ok = WriteAll(fd, json, std::strlen(json)) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (ok) ::rename(tmp.c_str(), (o_.bundle + "/shim.json").c_str());
+  }
+
+  // Runs `RUNTIME --root R ARGS...` to completion (SIGKILLed after 10 s).
+  int Runtime(std::vector<std::string> args) {
+    std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t pid = Spawn(argv, -1, -1);
+    if (pid < 0) return -1;
+    int64_t deadline = NowMs(CLOCK_MONOTONIC) + 10000;
+    int status = 0;
+    while (::waitpid(pid, &status, WNOHANG) == 0) {
+      if (NowMs(CLOCK_MONOTONIC) > deadline) ::kill(pid, SIGKILL);
+      ::usleep(5000);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  // fork+exec with stdout/stderr on the given fds (-1: /dev/null).
+  pid_t Spawn(const std::vector<std::string>& argv, int out_fd, int err_fd) {
+    pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+    int null_fd = ::open("/dev/null", O_RDWR);
+    ::dup2(null_fd, 0);
+    ::dup2(out_fd >= 0 ? out_fd : null_fd, 1);
+    ::dup2(err_fd >= 0 ? err_fd : null_fd, 2);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    _exit(127);
+  }
+
+  // Starts `runtime run`; false when it could not even be forked.
+  bool StartContainer() {
+    int out[2];
+    int err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return false;
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+      ::close(out[0]), ::close(out[1]);
+      return false;
+    }
+    std::string pid_file = o_.bundle + "/container.pid";
+    ::unlink(pid_file.c_str());
+    // The last run's record, if runc kept one, would refuse the same id.
+    Runtime({"delete", "--force", o_.id});
+    std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root, "run",
+                                     "--pid-file", pid_file, "--bundle", o_.bundle, o_.id};
+    runtime_pid_ = Spawn(argv, out[1], err[1]);
+    ::close(out[1]);
+    ::close(err[1]);
+    out_ = {"stdout", out[0], {}};
+    err_ = {"stderr", err[0], {}};
+    if (runtime_pid_ < 0) {
+      ::close(out[0]), ::close(err[0]);
+      return false;
+    }
+    state_.status = "running";
+    state_.container_pid = 0;
+    state_.started_at_ms = NowMs(CLOCK_REALTIME);
+    WriteState();
+    return true;
+  }
+
+  void ReadContainerPid() {
+    FILE* f = std::fopen((o_.bundle + "/container.pid").c_str(), "re");
+    if (f == nullptr) return;
+    long pid = 0;
+    if (std::fscanf(f, "%ld", &pid) == 1 && pid > 0) {
+      state_.container_pid = pid;
+      WriteState();
+    }
+    std::fclose(f);
+  }
+
+  // SIGTERM or SIGINT: stop for good. A sigqueue'd value overrides the timeout.
+  void BeginStop(const signalfd_siginfo& si) {
+    if (stopping_) return;
+    stopping_ = true;
+    long timeout = o_.stop_timeout_ms;
+    if (si.ssi_code == SI_QUEUE && si.ssi_int > 0) timeout = si.ssi_int - 1;
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "stopping: SIGTERM, SIGKILL after %ld ms", timeout);
+    log_.Message(msg);
+    if (runtime_pid_ > 0) {
+      if (Runtime({"kill", o_.id, "TERM"}) != 0) ::kill(runtime_pid_, SIGTERM);
+    }
+    kill_at_ms_ = NowMs(CLOCK_MONOTONIC) + timeout;
+  }
+
+  // Waits for one run of the container to end; returns its exit code.
+  int WaitForExit(int sig_fd);
+  // Sleeps `ms` unless a stop arrives first (then returns false).
+  bool Backoff(int sig_fd, long ms);
+  void FinalCleanup();
+
+  SuperviseOptions o_;
+  Log log_;
+  State state_;
+  bool always_ = false;
+  int max_restarts_ = 10;  // -1: no limit
+  bool stopping_ = false;
+  bool killed_ = false;
+  int64_t kill_at_ms_ = 0;
+  pid_t runtime_pid_ = -1;
+  Stream out_{"stdout", -1, {}};
+  Stream err_{"stderr", -1, {}};
+};
+
+int Supervisor::WaitForExit(int sig_fd) {
+  int exit_code = -1;
+  bool reaped = false;
+  while (!reaped) {
+    int timeout = state_.container_pid == 0 ? 50 : -1;
+    if (stopping_ && !killed_) {
+      int64_t left = kill_at_ms_ - NowMs(CLOCK_MONOTONIC);
+      int wait = static_cast<int>(std::max<int64_t>(0, left));
+      timeout = timeout < 0 ? wait : std::min(timeout, wait);
+    }
+    pollfd fds[3] = {{sig_fd, POLLIN, 0}, {out_.fd, POLLIN, 0}, {err_.fd, POLLIN, 0}};
+    ::poll(fds, 3, timeout);
+    if (out_.fd >= 0 && fds[1].revents != 0) out_.Pump(log_);
+    if (err_.fd >= 0 && fds[2].revents != 0) err_.Pump(log_);
+    if (fds[0].revents != 0) {
+      signalfd_siginfo si{};
+      while (::read(sig_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+        if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) BeginStop(si);
+      }
+    }
+    int status = 0;
+    if (::waitpid(runtime_pid_, &status, WNOHANG) == runtime_pid_) {
+      reaped = true;
+      exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (state_.container_pid == 0) ReadContainerPid();
+    if (stopping_ && !killed_ && NowMs(CLOCK_MONOTONIC) >= kill_at_ms_) {
+      killed_ = true;
+      log_.Message("stop timeout passed: SIGKILL");
+      if (Runtime({"kill", o_.id, "KILL"}) != 0) ::kill(runtime_pid_, SIGKILL);
+    }
+  }
+  // The container's processes are gone; take what is left in the pipes.
+  for (Stream* s : {&out_, &err_}) {
+    if (s->fd < 0) continue;
+    ::fcntl(s->fd, F_SETFL, O_NONBLOCK);
+    while (s->fd >= 0) {
+      pollfd p = {s->fd, POLLIN, 0};
+      if (::poll(&p, 1, 0) <= 0) break;
+      s->Pump(log_);
+    }
+    s->Flush(log_);
+    if (s->fd >= 0) ::close(s->fd), s->fd = -1;
+  }
+  runtime_pid_ = -1;
+  return exit_code;
+}
+
+bool Supervisor::Backoff(int sig_fd, long ms) {
+  int64_t until = NowMs(CLOCK_MONOTONIC) + ms;
+  while (true) {
+    int64_t left = until - NowMs(CLOCK_MONOTONIC);
+    if (left <= 0) return true;
+    pollfd p = {sig_fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    signalfd_siginfo si{};
+    while (::read(sig_fd, &si, sizeof si) == static_cast<ssize_t>(sizeof si)) {
+      if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) return false;
+    }
+  }
+}
+
+int RemoveEntry(const char* path, const struct stat*, int, FTW*) { return ::remove(path); }
+
+void Supervisor::FinalCleanup() {
+  Runtime({"delete", "--force", o_.id});
+  std::string rootfs = o_.bundle + "/rootfs";
+  while (::umount2(rootfs.c_str(), MNT_DETACH) == 0) {
+  }
+  std::string removed = o_.bundle + "/removed";
+  if (::access(removed.c_str(), F_OK) == 0) {
+    ::nftw(o_.bundle.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+  }
+}
+
+int Supervisor::Run(int ready_fd) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGTERM, SIGINT, SIGCHLD, SIGHUP, SIGPIPE}) sigaddset(&set, s);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  int sig_fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+  WriteState();
+  while (true) {
+    if (!StartContainer()) {
+      log_.Message("cannot start the OCI runtime");
+      state_.status = "exited";
+      break;
+    }
+    if (ready_fd >= 0) {
+      char ok[32];
+      std::snprintf(ok, sizeof ok, "ok %ld\n", static_cast<long>(::getpid()));
+      WriteAll(ready_fd, ok, std::strlen(ok));
+      ::close(ready_fd);
+      ready_fd = -1;
+    }
+    int code = WaitForExit(sig_fd);
+    state_.exit_code = code;
+    state_.exited_at_ms = NowMs(CLOCK_REALTIME);
+    state_.container_pid = 0;
+    char msg[128];
+    std::snprintf(msg, sizeof msg, "container exited with status %d", code);
+    log_.Message(msg);
+    if (stopping_) {
+      state_.status = "stopped";
+      break;
+    }
+    bool wanted = always_ || code != 0;
+    bool allowed = max_restarts_ < 0 || state_.restarts < max_restarts_;
+    if (!wanted || !allowed) {
+      state_.status = "exited";
+      break;
+    }
+    long delay = o_.backoff_first_ms;
+    for (int i = 0; i < state_.restarts && delay < o_.backoff_max_ms; ++i) delay *= 2;
+    delay = std::min(delay, o_.backoff_max_ms);
+    state_.status = "restarting";
+    WriteState();
+    std::snprintf(msg, sizeof msg, "restarting in %ld ms (restart %d)", delay, state_.restarts + 1);
+    log_.Message(msg);
+    if (!Backoff(sig_fd, delay)) {
+      state_.status = "stopped";
+      break;
+    }
+    ++state_.restarts;
+  }
+  FinalCleanup();
+  if (::access(o_.bundle.c_str(), F_OK) == 0) WriteState();
+  return 0;
+}
+
+}  // namespace
+
+int StartDetached(const SuperviseOptions& options) {
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) != 0) {
+    std::perror("berth-shim: pipe");
+    return 1;
+  }
+  pid_t first = ::fork();
+  if (first < 0) {
+    std::perror("berth-shim: fork");
+    return 1;
+  }
+  if (first > 0) {
+    ::close(ready[1]);
+    std::string answer;
+    char buf[64];
+    ssize_t n;
+    while ((n = ::read(ready[0], buf, sizeof buf)) != 0) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) break;
+      answer.append(buf, static_cast<size_t>(n));
+    }
+    ::waitpid(first, nullptr, 0);
+    if (answer.rfind("ok ", 0) != 0) {
+      std::fprintf(stderr, "berth-shim: the container %s did not start; see %s/log\n",
+                   options.id.c_str(), options.bundle.c_str());
+      return 1;
+    }
+    std::fputs(answer.c_str() + 3, stdout);
+    return 0;
+  }
+  ::close(ready[0]);
+  ::setsid();
+  if (::fork() != 0) _exit(0);
+  // The grandchild: no controlling terminal, not a session leader, no stdio.
+  if (::chdir("/") != 0) _exit(1);
+  int null_fd = ::open("/dev/null", O_RDWR);
+  for (int fd = 0; fd < 3; ++fd) ::dup2(null_fd, fd);
+  if (null_fd > 2) ::close(null_fd);
+  Supervisor supervisor(options);
+  _exit(supervisor.Run(ready[1]));
+}
+
+}  // namespace berth::shim

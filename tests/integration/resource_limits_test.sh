@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Single quotes hold text for the container's shell, unexpanded here.
+# shellcheck disable=SC2016
+# resource:limit applied by `berth run` through runc's cgroups: a process that
+# allocates past its memory limit is killed, a loop that forks more than the
+# pids limit allows cannot, and the CPU quota reaches the cgroup. Runs in its
+# own mount namespace so a failure leaks no mount onto the host.
+set -euo pipefail
+# shellcheck source=tests/lib/assert.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
+require_root
+command -v runc >/dev/null || { echo "SKIP: runc is not installed"; exit 77; }
+if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
+  BERTH_IN_TEST_NS=1 exec unshare --mount --propagation private bash "${BASH_SOURCE[0]}" "$@"
+fi
+berth_test_root
+export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+
+"$BERTH_BIN" stacks:build tiny >/dev/null
+"$BERTH_BIN" apps:create demo >/dev/null
+"$BERTH_BIN" stacks:set --global tiny >/dev/null
+
+# Without limits, the 200 MB allocation succeeds (so the limit is what stops it below).
+grow='x=$(head -c 200000000 /dev/zero | tr "\0" x); echo survived ${#x}'
+run_berth run demo sh -c "$grow"
+assert_eq "survived 200000000" "$out" "without a limit the allocation succeeds"
+
+"$BERTH_BIN" resource:limit demo --memory 64m >/dev/null
+run_berth run demo sh -c "$grow"
+assert_not_contains "$out" "survived" "a process past its memory limit does not survive"
+assert_eq 137 "$code" "it is killed by the OOM killer (SIGKILL)"
+run_berth run demo sh -c 'x=$(head -c 1000000 /dev/zero | tr "\0" x); echo ok ${#x}'
+assert_eq "ok 1000000" "$out" "an allocation within the limit works"
+
+# A type's own limit wins over the default: "run" may have 1g.
+"$BERTH_BIN" resource:limit demo --memory 1g --process-type run >/dev/null
+run_berth run demo sh -c "$grow"
+assert_eq "survived 200000000" "$out" "the run type's own memory limit applies"
+"$BERTH_BIN" resource:limit-clear demo --process-type run >/dev/null
+"$BERTH_BIN" resource:limit-clear demo >/dev/null
+
+# pids: 20 processes at most; the loop tries 50 short sleeps, echoing (a
+# builtin, no fork) each one started. busybox sh gives up at the first failed fork.
+"$BERTH_BIN" resource:limit demo --pids 20 >/dev/null
+run_berth run demo sh -c 'for i in $(seq 50); do sleep 2 & echo "$i"; done; echo all; wait'
+started="$(grep -c '^[0-9]*$' <<<"$out" || true)"
+if ((started < 20)) && [[ "$out" != *all* ]]; then
+  pass "the pids limit stops the fork loop ($started of 50 started)"
+else
+  fail "the pids limit did not hold: [$out]"
+fi
+assert_contains "$out" "can't fork" "the failed fork is reported"
+"$BERTH_BIN" resource:limit-clear demo >/dev/null
+assert_eq "fine" "$("$BERTH_BIN" run demo echo fine)" "containers run normally afterwards"
+
+# cpu: 0.5 cores is a 50 ms quota per 100 ms period in the container's cgroup.
+"$BERTH_BIN" resource:limit demo --cpu 0.5 >/dev/null
+"$BERTH_BIN" run demo sleep 3 &
+runner=$!
+quota=""
+for _ in $(seq 50); do
+  quota="$(cat /sys/fs/cgroup/cpu/berth/demo.run.*/cpu.cfs_quota_us 2>/dev/null || true)"
+  [[ -n "$quota" ]] && break
+  sleep 0.1
+done
+wait "$runner"
+assert_eq 50000 "$quota" "the CPU limit becomes the cgroup's quota"
+
+left="$(find "$BERTH_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+assert_eq 0 "$left" "no container directories are left"
+assert_eq 0 "$(grep -c " $BERTH_ROOT/" /proc/self/mountinfo || true)" "no mounts are left under BERTH_ROOT"
+finish

@@ -1,0 +1,178 @@
+// Detached containers: the store's containers table, the v1 -> latest schema
+// migration, and the commands (logs, run:list, run:stop, ps:stop, ps:retire)
+// against FakeContainerRuntime.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "core/cli/containers_commands.h"
+#include "core/state/migrations.h"
+#include "tests/unit/command_fixture.h"
+#include "tests/unit/fake_container_runtime.h"
+
+namespace berth::test {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ContainerRecord Record(const std::string& id, const std::string& app) {
+  ContainerRecord r;
+  r.id = id;
+  r.app = app;
+  r.process_type = "run";
+  r.instance = 1;
+  r.spec = "{}";
+  return r;
+}
+
+TEST(ContainerStoreTest, AddListSetDesiredRemoveAndDestroy) {
+  TempDir dir;
+  auto opened = SqliteStore::Open(dir.Join("berth.db"));
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  Store& store = **opened;
+  ASSERT_TRUE(store.CreateApp("a").ok());
+  ASSERT_TRUE(store.CreateApp("b").ok());
+  ASSERT_TRUE(store.AddContainer(Record("a.run.1", "a")).ok());
+  ContainerRecord web = Record("b.web.1", "b");
+  web.process_type = "web";
+  ASSERT_TRUE(store.AddContainer(web).ok());
+  EXPECT_EQ(store.AddContainer(Record("a.run.1", "a")).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store.AddContainer(Record("x.run.1", "x")).code(), StatusCode::kAppNotFound);
+
+  auto a = store.ListContainers("a");
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->size(), 1u);
+  EXPECT_EQ((*a)[0].app, "a");
+  EXPECT_EQ((*a)[0].process_type, "run");
+  EXPECT_EQ((*a)[0].desired, "running");
+  EXPECT_GT((*a)[0].created_at, 0);
+  EXPECT_EQ(store.ListContainers("")->size(), 2u);
+
+  ASSERT_TRUE(store.SetContainerDesired("a.run.1", "stopped").ok());
+  EXPECT_EQ((*store.ListContainers("a"))[0].desired, "stopped");
+  EXPECT_EQ(store.SetContainerDesired("nope", "stopped").code(), StatusCode::kNotFound);
+
+  ASSERT_TRUE(store.RemoveContainer("a.run.1").ok());
+  EXPECT_TRUE(store.RemoveContainer("a.run.1").ok()) << "removing twice is fine";
+  ASSERT_TRUE(store.DestroyApp("b").ok());
+  EXPECT_TRUE(store.ListContainers("")->empty()) << "destroying an app drops its containers";
+}
+
+TEST(ContainerStoreTest, ASchemaV1DatabaseMigratesToTheLatestKeepingItsData) {
+  TempDir dir;
+  std::string path = dir.Join("berth.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(std::string(SchemaMigrations()[0]));
+    db.exec("PRAGMA user_version = 1");
+    db.exec("INSERT INTO apps (name, created_at) VALUES ('old', 1700000000)");
+    db.exec("INSERT INTO env_vars (app_id, key, value) VALUES (1, 'K', 'v')");
+  }
+  auto opened = SqliteStore::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  EXPECT_EQ(*(*opened)->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  auto app = (*opened)->GetApp("old");
+  ASSERT_TRUE(app.ok());
+  EXPECT_EQ(app->created_at, 1700000000);
+  EXPECT_EQ((*(*opened)->GetEnv(Scope::App("old"))).at("K"), "v");
+  EXPECT_TRUE((*opened)->AddContainer(Record("old.run.1", "old")).ok())
+      << "the v2 containers table exists";
+}
+
+class ContainersCommandTest : public CommandTest {
+ protected:
+  void SetUp() override {
+    CommandTest::SetUp();
+    SetContainerRuntimeForTesting(&runtime_);
+    ASSERT_TRUE(RunOk({"apps:create", "demo"}));
+    ASSERT_TRUE(RunOk({"apps:create", "other"}));
+  }
+  void TearDown() override {
+    SetContainerRuntimeForTesting(nullptr);
+    CommandTest::TearDown();
+  }
+  // A running container with the given log, recorded in the store too.
+  void AddRunning(const std::string& id, std::vector<std::string> log) {
+    ContainerSpec spec;
+    spec.id = id;
+    ASSERT_TRUE(runtime_.StartDetached(spec, {}, {}).ok());
+    runtime_.containers[id].log = std::move(log);
+    std::string app = id.substr(0, id.find('.'));
+    ASSERT_TRUE(store().AddContainer(Record(id, app)).ok());
+  }
+
+  FakeContainerRuntime runtime_;
+};
+
+TEST_F(ContainersCommandTest, LogsMergesContainersByTimeWithPrefixesAndTails) {
+  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout one",
+                            "2024-01-01T00:00:03.000000Z shim restarting in 100 ms",
+                            "2024-01-01T00:00:04.000000Z stdout four"});
+  AddRunning("demo.web.1", {"2024-01-01T00:00:02.000000Z stderr two"});
+  AddRunning("other.run.5", {"2024-01-01T00:00:02.500000Z stdout not mine"});
+  ASSERT_TRUE(RunOk({"logs", "demo"}));
+  EXPECT_EQ(out(),
+            "2024-01-01T00:00:01.000000Z demo[run.1]: one\n"
+            "2024-01-01T00:00:02.000000Z demo[web.1]: two\n"
+            "2024-01-01T00:00:04.000000Z demo[run.1]: four\n");
+  ASSERT_TRUE(RunOk({"logs", "demo", "-n", "1"}));
+  EXPECT_EQ(out(), "2024-01-01T00:00:04.000000Z demo[run.1]: four\n");
+  ASSERT_TRUE(RunOk({"logs", "demo", "--num", "2"}));
+  EXPECT_THAT(out(), Not(HasSubstr("one")));
+  EXPECT_EQ(Run({"logs", "demo", "-n", "x"}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Run({"logs", "nope"}).ExitCode(), 20);
+}
+
+TEST_F(ContainersCommandTest, RunStopStopsOneWithItsOwnTimeoutUnlessGivenOne) {
+  AddRunning("demo.run.1", {});
+  AddRunning("demo.run.2", {});
+  runtime_.containers["demo.run.1"].state.stop_timeout = std::chrono::milliseconds(1000);
+  ASSERT_TRUE(RunOk({"run:stop", "demo", "--container", "demo.run.1"}));
+  ASSERT_TRUE(RunOk({"run:stop", "demo", "--container", "demo.run.2", "--stop-timeout", "5"}));
+  ASSERT_EQ(runtime_.stops.size(), 2u);
+  EXPECT_EQ(runtime_.stops[0].second, std::chrono::milliseconds(1000));
+  EXPECT_EQ(runtime_.stops[1].second, std::chrono::milliseconds(5000));
+  EXPECT_EQ((*store().ListContainers("demo"))[0].desired, "stopped");
+  EXPECT_EQ(Run({"run:stop", "demo", "--container", "other.run.1"}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Run({"run:stop", "demo", "--container", "demo.run.9"}).code(), StatusCode::kNotFound);
+}
+
+TEST_F(ContainersCommandTest, PsStopStopsEveryRunningContainerOfTheApp) {
+  AddRunning("demo.run.1", {});
+  AddRunning("demo.run.2", {});
+  AddRunning("other.run.1", {});
+  ASSERT_TRUE(RunOk({"ps:stop", "demo"}));
+  EXPECT_EQ(runtime_.stops.size(), 2u);
+  EXPECT_EQ(runtime_.containers["other.run.1"].state.status, "running");
+  ASSERT_TRUE(RunOk({"ps:stop", "--all"}));
+  EXPECT_EQ(runtime_.stops.size(), 3u) << "stopped ones are not stopped again";
+}
+
+TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndExitCode) {
+  AddRunning("demo.run.1", {});
+  runtime_.containers["demo.run.1"].state.status = "exited";
+  runtime_.containers["demo.run.1"].state.restarts = 2;
+  runtime_.containers["demo.run.1"].state.exit_code = 1;
+  ASSERT_TRUE(RunOk({"run:list", "demo"}));
+  EXPECT_THAT(out(), HasSubstr("demo.run.1  exited  restarts=2  exit=1"));
+}
+
+TEST_F(ContainersCommandTest, PsRetireRemovesContainersWithoutAShimAndStaleRecords) {
+  AddRunning("demo.run.1", {});
+  AddRunning("demo.run.2", {});
+  runtime_.containers["demo.run.2"].state.shim_alive = false;
+  runtime_.containers["demo.run.2"].state.status = "dead";
+  ASSERT_TRUE(store().AddContainer(Record("demo.run.3", "demo")).ok());
+  ASSERT_TRUE(RunOk({"ps:retire"}));
+  EXPECT_THAT(runtime_.removed, ElementsAre("demo.run.2"));
+  auto left = store().ListContainers("demo");
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ((*left)[0].id, "demo.run.1");
+  EXPECT_THAT(out(), HasSubstr("Forgot demo.run.3"));
+}
+
+}  // namespace
+}  // namespace berth::test

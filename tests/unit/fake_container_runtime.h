@@ -1,0 +1,91 @@
+// FakeContainerRuntime: containers as entries in a map, for unit tests of the
+// commands. Nothing runs; tests set the state and log lines they need.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/runtime/container_runtime.h"
+
+namespace berth::test {
+
+class FakeContainerRuntime : public ContainerRuntime {
+ public:
+  struct Container {
+    ContainerSpec spec;
+    DetachedOptions options;
+    ContainerState state;
+    std::vector<std::string> log;  // "TIMESTAMP STREAM TEXT"
+  };
+
+  Result<int> RunAttached(const ContainerSpec& spec, const std::vector<std::string>&) override {
+    attached.push_back(spec);
+    return attached_exit_code;
+  }
+  Status StartDetached(const ContainerSpec& spec, const std::vector<std::string>&,
+                       const DetachedOptions& options) override {
+    if (!start_error.ok()) return start_error;
+    if (containers.contains(spec.id)) return AlreadyExists(spec.id);
+    Container c{spec, options, {}, {}};
+    c.state.id = spec.id;
+    c.state.status = "running";
+    c.state.shim_alive = true;
+    c.state.restart_policy = options.restart_policy;
+    c.state.stop_timeout = options.stop_timeout;
+    containers[spec.id] = c;
+    return Status::Ok();
+  }
+  Status Stop(const std::string& id, std::chrono::milliseconds timeout) override {
+    auto it = containers.find(id);
+    if (it == containers.end()) return NotFound(id);
+    stops.emplace_back(id, timeout);
+    it->second.state.status = "stopped";
+    it->second.state.shim_alive = false;
+    return Status::Ok();
+  }
+  Status Kill(const std::string& id, int signal) override {
+    kills.emplace_back(id, signal);
+    return containers.contains(id) ? Status::Ok() : NotFound(id);
+  }
+  Status Remove(const std::string& id) override {
+    containers.erase(id);
+    removed.push_back(id);
+    return Status::Ok();
+  }
+  Result<ContainerState> Inspect(const std::string& id) override {
+    auto it = containers.find(id);
+    if (it == containers.end()) return NotFound("No container " + id);
+    return it->second.state;
+  }
+  Result<std::vector<std::string>> List() override {
+    std::vector<std::string> ids;
+    for (const auto& [id, c] : containers) ids.push_back(id);
+    return ids;
+  }
+  Result<std::vector<std::string>> Logs(const std::string& id, size_t tail) override {
+    auto it = containers.find(id);
+    if (it == containers.end()) return NotFound(id);
+    const auto& log = it->second.log;
+    size_t first = tail > 0 && log.size() > tail ? log.size() - tail : 0;
+    return std::vector<std::string>(log.begin() + static_cast<std::ptrdiff_t>(first), log.end());
+  }
+  Result<std::vector<std::string>> LogsAfter(const std::string& id, uint64_t& offset) override {
+    auto it = containers.find(id);
+    if (it == containers.end()) return std::vector<std::string>{};
+    const auto& log = it->second.log;
+    std::vector<std::string> lines(log.begin() + static_cast<std::ptrdiff_t>(offset), log.end());
+    offset = log.size();  // the fake counts lines, not bytes
+    return lines;
+  }
+
+  std::map<std::string, Container> containers;
+  std::vector<ContainerSpec> attached;
+  int attached_exit_code = 0;
+  Status start_error;
+  std::vector<std::pair<std::string, std::chrono::milliseconds>> stops;
+  std::vector<std::pair<std::string, int>> kills;
+  std::vector<std::string> removed;
+};
+
+}  // namespace berth::test
