@@ -4,7 +4,7 @@
 #   scripts/build-stack.sh NAME DEST_DIR
 #
 # The result goes to DEST_DIR/DIGEST/rootfs, where DIGEST is the sha256 of the
-# recipe and of this script; an unchanged recipe is not rebuilt. Prints the
+# recipe and of this script's stack_format; an unchanged recipe is not rebuilt. Prints the
 # stack directory (DEST_DIR/DIGEST) on stdout. Every stack has the app user
 # (uid/gid 32767, home /app) and trusts the host's extra CA certificates.
 set -euo pipefail
@@ -16,7 +16,9 @@ dest="${2:?usage: build-stack.sh NAME DEST_DIR}"
 recipe="${BERTH_STACKS_DIR:-$here/stacks}/$name.recipe"
 [[ -f "$recipe" ]] || { echo " !     No recipe for stack '$name' ($recipe)" >&2; exit 1; }
 
-digest="$(cat "$recipe" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)"
+# Bump when this script changes what it builds, so existing stacks are rebuilt.
+stack_format=1
+digest="$( (cat "$recipe"; echo "stack_format=$stack_format") | sha256sum | cut -c1-16)"
 out="$dest/$digest"
 if [[ -f "$out/.complete" ]]; then
   echo "$out"
@@ -62,7 +64,7 @@ build_debian() {
   # The host's extra CA certificates (a TLS-inspecting proxy's, say) are trusted
   # inside the stack, so builds can reach package registries.
   local extra_ca=/usr/local/share/ca-certificates
-  mmdebstrap --variant="$variant" --include="$packages" \
+  mmdebstrap --variant="$variant" --include="$packages" --aptopt='Acquire::Retries "5"' \
     --customize-hook="if [ -d $extra_ca ]; then cp -r $extra_ca/. \"\$1$extra_ca/\"; chroot \"\$1\" update-ca-certificates >/dev/null; fi" \
     "$suite" "$root" >&2
   add_app_user "$root"

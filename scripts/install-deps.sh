@@ -17,7 +17,7 @@ packages=(
   # the host side: ssh entrypoint, privilege drop-in, git
   openssh-server openssh-client sudo git ca-certificates
   # containers: the OCI runtime and the tiny test stack (busybox)
-  runc busybox-static util-linux
+  runc busybox-static util-linux mmdebstrap iptables
   # tests and benchmarks
   hyperfine shellcheck procps iproute2 python3
 )

@@ -13,6 +13,7 @@
 #include "core/base/process.h"
 #include "core/base/status.h"
 #include "core/plugins/plugin_host.h"
+#include "core/runtime/container_runtime.h"
 #include "core/state/store.h"
 
 namespace berth {
@@ -29,6 +30,7 @@ struct Environment {
   std::string key_name = "default";  // the ssh key that connected (SSH_NAME)
   std::string key_fingerprint;
   bool root_is_default = true;   // BERTH_ROOT is /var/lib/berth
+  bool is_root = false;          // running as uid 0 (containers need it)
 };
 
 // Parsed arguments of one command: positionals in order, flags by name
@@ -52,6 +54,7 @@ struct Context {
   Output& out;
   std::istream& in;
   const Environment& env;
+  ContainerRuntime& runtime;  // runs the app's containers
 };
 
 using Handler = Status (*)(Context& ctx, const Args& args);
@@ -104,6 +107,7 @@ void RegisterSshKeysCommands(CommandRegistry& registry);
 void RegisterPluginCommands(CommandRegistry& registry);
 void RegisterStacksCommands(CommandRegistry& registry);
 void RegisterRunCommands(CommandRegistry& registry);
+void RegisterEnterCommands(CommandRegistry& registry);
 void RegisterLogsCommands(CommandRegistry& registry);
 void RegisterResourceCommands(CommandRegistry& registry);
 void RegisterStorageCommands(CommandRegistry& registry);

@@ -32,6 +32,7 @@ const CommandRegistry& BuiltinCommands() {
     RegisterPluginCommands(r);
     RegisterStacksCommands(r);
     RegisterRunCommands(r);
+    RegisterEnterCommands(r);
     RegisterLogsCommands(r);
     RegisterResourceCommands(r);
     RegisterStorageCommands(r);

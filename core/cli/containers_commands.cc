@@ -2,58 +2,21 @@
 // run:list, run:stop, ps:stop and ps:retire manage them; logs reads their output.
 #include "core/cli/containers_commands.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
-#include "core/runtime/oci_runtime.h"
-#include "core/runtime/stacks.h"
 
 namespace berth {
 
-Result<std::string> SelectedStack(Context& ctx, const std::string& app);  // stacks_commands.cc
-Result<std::map<std::string, std::string>> ProcessEnv(Context& ctx, const std::string& app,
-                                                      const std::vector<std::string>& extra);
-
 namespace {
 
-ContainerRuntime* g_test_runtime = nullptr;
-
-// Borrows the runtime a test installed without owning it.
-class Borrowed : public ContainerRuntime {
- public:
-  explicit Borrowed(ContainerRuntime& r) : r_(r) {}
-  Result<int> RunAttached(const ContainerSpec& s, const std::vector<std::string>& l) override {
-    return r_.RunAttached(s, l);
-  }
-  Status StartDetached(const ContainerSpec& s, const std::vector<std::string>& l,
-                       const DetachedOptions& o) override {
-    return r_.StartDetached(s, l, o);
-  }
-  Status Stop(const std::string& id, std::chrono::milliseconds t) override {
-    return r_.Stop(id, t);
-  }
-  Status Kill(const std::string& id, int sig) override { return r_.Kill(id, sig); }
-  Status Remove(const std::string& id) override { return r_.Remove(id); }
-  Result<ContainerState> Inspect(const std::string& id) override { return r_.Inspect(id); }
-  Result<std::vector<std::string>> List() override { return r_.List(); }
-  Result<std::vector<std::string>> Logs(const std::string& id, size_t tail) override {
-    return r_.Logs(id, tail);
-  }
-  Result<std::vector<std::string>> LogsAfter(const std::string& id, uint64_t& offset) override {
-    return r_.LogsAfter(id, offset);
-  }
-
- private:
-  ContainerRuntime& r_;
-};
-
-Status NeedRoot() {
-  if (g_test_runtime == nullptr && ::geteuid() != 0) {
+Status NeedRoot(Context& ctx) {
+  if (!ctx.env.is_root) {
     return PermissionDenied("containers are mounted and started by root; run berth as root");
   }
   return Status::Ok();
@@ -125,52 +88,32 @@ Status StopOne(Context& ctx, ContainerRuntime& runtime, const std::string& app,
 
 }  // namespace
 
-std::unique_ptr<ContainerRuntime> DetachedRuntime(Context& ctx) {
-  if (g_test_runtime != nullptr) return std::make_unique<Borrowed>(*g_test_runtime);
-  return std::make_unique<OciRuntime>(
-      ctx.runner, OciRuntimeOptions{ctx.env.root, SelectOciRuntime(),
-                                    ShimBesideBerth(ctx.env.berth_bin)});
-}
-
-void SetContainerRuntimeForTesting(ContainerRuntime* runtime) { g_test_runtime = runtime; }
-
 Status RunDetached(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
   std::vector<std::string> command(args.positional.begin() + 1, args.positional.end());
   if (command.empty()) {
     return InvalidArgument("Usage: berth run:detached APP [--env KEY=VALUE]... COMMAND...");
   }
-  BERTH_RETURN_IF_ERROR(NeedRoot());
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   DetachedOptions options;
   BERTH_ASSIGN_OR_RETURN(auto stored_policy,
                          ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
   options.restart_policy = args.Flag("restart", stored_policy.value_or(options.restart_policy));
   BERTH_RETURN_IF_ERROR(ValidRestartPolicy(options.restart_policy));
   BERTH_ASSIGN_OR_RETURN(options.stop_timeout, StopTimeout(ctx, app, args));
-  auto extra = args.repeated.find("env");
-  BERTH_ASSIGN_OR_RETURN(auto env, ProcessEnv(ctx, app, extra == args.repeated.end()
-                                                              ? std::vector<std::string>{}
-                                                              : extra->second));
-  BERTH_ASSIGN_OR_RETURN(std::string stack_name, SelectedStack(ctx, app));
-  BERTH_ASSIGN_OR_RETURN(StackInfo stack, CurrentStack(ctx.env.root, stack_name));
+  auto flagged = args.repeated.find("env");
+  std::vector<std::string> extra;
+  if (flagged != args.repeated.end()) extra = flagged->second;
 
   std::random_device random;
-  int n = static_cast<int>(random() % 1000000);
-  ContainerSpec spec;
-  spec.id = app + ".run." + std::to_string(n);
-  spec.hostname = spec.id;
-  spec.args = command;
-  spec.env = env;
-  spec.env["DYNO"] = "run." + std::to_string(n);
-  spec.cwd = "/app";
-  spec.cgroup_path = "/berth/" + spec.id;
-
-  nlohmann::json saved = {{"args", command},
-                          {"restart_policy", options.restart_policy},
-                          {"stop_timeout_ms", options.stop_timeout.count()}};
-  BERTH_RETURN_IF_ERROR(ctx.store->AddContainer(
-      {.id = spec.id, .app = app, .process_type = "run", .instance = n, .spec = saved.dump()}));
-  Status started = DetachedRuntime(ctx)->StartDetached(spec, {stack.rootfs}, options);
+  auto n = static_cast<int>(random() % 1000000);
+  BERTH_ASSIGN_OR_RETURN(AppContainer container,
+                         BuildAppContainer(ctx, app, "run", n, command, extra));
+  const ContainerSpec& spec = container.spec;
+  BERTH_RETURN_IF_ERROR(ctx.store->AddContainer({.id = spec.id, .app = app, .process_type = "run",
+                                                 .instance = n,
+                                                 .spec = SavedContainerJson(container, options)}));
+  Status started = StartAppContainer(ctx, container, options, /*again=*/false);
   if (!started.ok()) {
     (void)ctx.store->RemoveContainer(spec.id);
     return started;
@@ -181,11 +124,11 @@ Status RunDetached(Context& ctx, const Args& args) {
 
 Status RunList(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
-  auto runtime = DetachedRuntime(ctx);
-  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(*runtime, app));
+  ContainerRuntime& runtime = ctx.runtime;
+  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
   ctx.out.Header(app + " run containers");
   for (const std::string& id : ids) {
-    auto state = runtime->Inspect(id);
+    auto state = runtime.Inspect(id);
     if (!state.ok()) continue;
     std::string line = id + "  " + state->status + "  restarts=" + std::to_string(state->restarts);
     if (state->exit_code) line += "  exit=" + std::to_string(*state->exit_code);
@@ -200,10 +143,10 @@ Status RunStop(Context& ctx, const Args& args) {
   if (id.empty() || !id.starts_with(app + ".")) {
     return InvalidArgument("Usage: berth run:stop APP --container ID (an id from run:list APP)");
   }
-  BERTH_RETURN_IF_ERROR(NeedRoot());
-  auto runtime = DetachedRuntime(ctx);
-  BERTH_RETURN_IF_ERROR(runtime->Inspect(id).status());
-  return StopOne(ctx, *runtime, app, id, args);
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  ContainerRuntime& runtime = ctx.runtime;
+  BERTH_RETURN_IF_ERROR(runtime.Inspect(id).status());
+  return StopOne(ctx, runtime, app, id, args);
 }
 
 Status PsStop(Context& ctx, const Args& args) {
@@ -215,30 +158,33 @@ Status PsStop(Context& ctx, const Args& args) {
     BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
     apps.push_back(app);
   }
-  BERTH_RETURN_IF_ERROR(NeedRoot());
-  auto runtime = DetachedRuntime(ctx);
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  ContainerRuntime& runtime = ctx.runtime;
   for (const std::string& app : apps) {
     ctx.out.Step("Stopping " + app);
-    BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(*runtime, app));
+    BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
     for (const std::string& id : ids) {
-      auto state = runtime->Inspect(id);
+      auto state = runtime.Inspect(id);
       if (state.ok() && !state->shim_alive) continue;
-      BERTH_RETURN_IF_ERROR(StopOne(ctx, *runtime, app, id, args));
+      BERTH_RETURN_IF_ERROR(StopOne(ctx, runtime, app, id, args));
     }
   }
   return Status::Ok();
 }
 
+std::vector<std::string> RemoveStaleNetworks(Context& ctx);  // network_commands.cc
+
 Status PsRetire(Context& ctx, const Args&) {
-  BERTH_RETURN_IF_ERROR(NeedRoot());
-  auto runtime = DetachedRuntime(ctx);
-  BERTH_ASSIGN_OR_RETURN(auto ids, runtime->List());
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  ContainerRuntime& runtime = ctx.runtime;
+  BERTH_ASSIGN_OR_RETURN(auto ids, runtime.List());
   ctx.out.Step("Retiring containers whose shim is gone");
   int retired = 0;
   for (const std::string& id : ids) {
-    auto state = runtime->Inspect(id);
+    auto state = runtime.Inspect(id);
     if (state.ok() && state->shim_alive) continue;
-    BERTH_RETURN_IF_ERROR(runtime->Remove(id));
+    BERTH_RETURN_IF_ERROR(runtime.Remove(id));
+    DetachNetwork(ctx, id);
     BERTH_RETURN_IF_ERROR(ctx.store->RemoveContainer(id));
     ctx.out.Detail("Removed " + id);
     ++retired;
@@ -246,11 +192,20 @@ Status PsRetire(Context& ctx, const Args&) {
   // Records of containers that are gone altogether.
   BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(""));
   for (const ContainerRecord& record : records) {
-    if (runtime->Inspect(record.id).ok()) continue;
+    if (runtime.Inspect(record.id).ok()) continue;
     BERTH_RETURN_IF_ERROR(ctx.store->RemoveContainer(record.id));
     ctx.out.Detail("Forgot " + record.id);
     ++retired;
   }
+  // Addresses (and namespaces) of containers that no longer exist.
+  BERTH_ASSIGN_OR_RETURN(auto addresses, ctx.store->ListAddresses(""));
+  for (const AddressRecord& address : addresses) {
+    if (runtime.Inspect(address.container_id).ok()) continue;
+    DetachNetwork(ctx, address.container_id);
+    ctx.out.Detail("Released " + address.address + " of " + address.container_id);
+  }
+  // Namespaces and veths without an address (a crash inside Attach or Detach).
+  for (const std::string& name : RemoveStaleNetworks(ctx)) ctx.out.Detail("Removed " + name);
   ctx.out.Detail(std::to_string(retired) + " retired");
   return Status::Ok();
 }
@@ -261,28 +216,39 @@ Status Logs(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
   bool follow = args.Has("tail");
   std::string num = args.Flag("num", "100");
+  std::string type = args.Flag("ps");
   // Dokku's short forms arrive as positionals: -t, -n N.
   for (size_t i = 1; i < args.positional.size(); ++i) {
     const std::string& w = args.positional[i];
     if (w == "-t") follow = true;
     else if (w == "-n" && i + 1 < args.positional.size()) num = args.positional[++i];
-    else return InvalidArgument("Usage: berth logs APP [-n|--num N] [-t|--tail]");
+    else if (w == "-p" && i + 1 < args.positional.size()) type = args.positional[++i];
+    else return InvalidArgument("Usage: berth logs APP [-n|--num N] [-t|--tail] [-p|--ps TYPE]");
   }
+  // Only the containers of one process type (APP.TYPE.N), when asked.
+  auto of_type = [&](std::vector<std::string> ids) {
+    if (type.empty()) return ids;
+    std::erase_if(ids, [&](const std::string& id) {
+      return !id.substr(app.size() + 1).starts_with(type + ".");
+    });
+    return ids;
+  };
   if (num.empty() || num.size() > 9 || num.find_first_not_of("0123456789") != std::string::npos) {
     return InvalidArgument("-n takes a number of lines, not '" + num + "'");
   }
   size_t tail = std::stoul(num);
-  auto runtime = DetachedRuntime(ctx);
-  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(*runtime, app));
+  ContainerRuntime& runtime = ctx.runtime;
+  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
+  ids = of_type(std::move(ids));
   std::vector<std::string> merged;
   std::map<std::string, uint64_t> offsets;
   for (const std::string& id : ids) {
-    BERTH_ASSIGN_OR_RETURN(auto lines, runtime->Logs(id, 0));
+    BERTH_ASSIGN_OR_RETURN(auto lines, runtime.Logs(id, 0));
     for (const std::string& raw : lines) {
       if (auto line = LogLine(app, id, raw)) merged.push_back(*line);
     }
     uint64_t offset = 0;
-    (void)runtime->LogsAfter(id, offset);  // where following starts
+    (void)runtime.LogsAfter(id, offset);  // where following starts
     offsets[id] = offset;
   }
   std::stable_sort(merged.begin(), merged.end(), [](const std::string& a, const std::string& b) {
@@ -293,9 +259,10 @@ Status Logs(Context& ctx, const Args& args) {
   ctx.out.Flush();
   while (follow) {  // until interrupted
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    BERTH_ASSIGN_OR_RETURN(ids, AppContainers(*runtime, app));
+    BERTH_ASSIGN_OR_RETURN(ids, AppContainers(runtime, app));
+    ids = of_type(std::move(ids));
     for (const std::string& id : ids) {
-      BERTH_ASSIGN_OR_RETURN(auto lines, runtime->LogsAfter(id, offsets[id]));
+      BERTH_ASSIGN_OR_RETURN(auto lines, runtime.LogsAfter(id, offsets[id]));
       for (const std::string& raw : lines) {
         if (auto line = LogLine(app, id, raw)) ctx.out.Line(*line);
       }
@@ -309,9 +276,10 @@ Status Logs(Context& ctx, const Args& args) {
 
 void RegisterLogsCommands(CommandRegistry& registry) {
   registry.Add({"logs", "Read the output of an app's containers", {
-      {.name = "logs", .usage = "logs APP [-n|--num N] [-t|--tail]",
-       .summary = "Show the last N lines (100) of every container's output, merged; -t follows",
-       .handler = Logs, .flags = {{"num", true}, {"tail"}}},
+      {.name = "logs", .usage = "logs APP [-n|--num N] [-t|--tail] [-p|--ps TYPE]",
+       .summary = "Show the last N lines (100) of every container's output, merged; -t follows; "
+                  "-p: one process type's",
+       .handler = Logs, .flags = {{"num", true}, {"tail"}, {"ps", true}}},
   }});
 }
 

@@ -156,7 +156,8 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
     BERTH_RETURN_IF_ERROR(MakeDirs(env.root, 0755));
     BERTH_ASSIGN_OR_RETURN(store, SqliteStore::Open(env.root + "/berth.db"));
   }
-  Context ctx{store.get(), services.plugins, services.runner, out, services.in, env};
+  Context ctx{store.get(), services.plugins, services.runner, out, services.in, env,
+              services.runtime};
   return spec->handler(ctx, args);
 }
 

@@ -36,6 +36,7 @@ struct Services {
   ProcessRunner& runner;
   Output& out;
   std::istream& in;
+  ContainerRuntime& runtime;
 };
 
 // Runs one command (words[0]) and returns the status to report. Opens the store

@@ -14,6 +14,7 @@
 #include "core/cli/dispatcher.h"
 #include "core/cli/ssh_dispatch.h"
 #include "core/plugins/directory_plugin_host.h"
+#include "core/runtime/oci_runtime.h"
 
 namespace berth {
 namespace {
@@ -83,6 +84,7 @@ int Main(int argc, char** argv) {
   env.authorized_keys = Getenv("BERTH_AUTHORIZED_KEYS");  // else resolved when needed
   env.stdin_is_tty = ::isatty(0) == 1;
   env.ssh_user = UserName();
+  env.is_root = ::geteuid() == 0;
 
   if (!words.empty() && words[0] == "ssh-dispatch") {
     std::vector<std::string> dispatch_args(words.begin() + 1, words.end());
@@ -116,7 +118,8 @@ int Main(int argc, char** argv) {
               << " via=" << (env.via_ssh ? "ssh" : "local") << " key=" << env.key_name << '\n';
   }
   DirectoryPluginHost plugins(runner, out, plugin_options);
-  Services services{plugins, runner, out, std::cin};
+  OciRuntime runtime(runner, {env.root, SelectOciRuntime(), ShimBesideBerth(env.berth_bin)});
+  Services services{plugins, runner, out, std::cin, runtime};
 
   Status status;
   if (IsGitTransport(words)) {

@@ -78,6 +78,12 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   report.Add("Network bridge", bridge.bridge);
   report.Add("Network subnet", bridge.subnet.ToString());
   report.Add("Network addresses", held);
+  std::string nat = BridgeNetwork::NatTool();
+  report.Add("Network outbound nat",
+             nat.empty() ? "none (neither iptables nor nft is installed, or BERTH_NAT=off)"
+                         : "masquerade via " + nat);
+  report.Add("Network isolation",
+             "containers on the bridge reach the host and the outside, not each other");
   return report.Print(ctx.out, args);
 }
 
@@ -106,6 +112,13 @@ Result<BridgeConfig> BridgeSettings(Context& ctx) {
   BridgeConfig config;
   BERTH_ASSIGN_OR_RETURN(config.subnet, ParseIpv4Subnet(subnet.value_or(std::string(kDefaultSubnet))));
   return config;
+}
+
+// For ps:retire: namespaces and veths no address accounts for; their names.
+std::vector<std::string> RemoveStaleNetworks(Context& ctx) {
+  auto config = BridgeSettings(ctx);
+  if (!config.ok()) return {};
+  return BridgeNetwork(ctx.runner, *ctx.store, std::move(*config)).RemoveStale();
 }
 
 void RegisterNetworkCommands(CommandRegistry& registry) {

@@ -107,6 +107,12 @@ void RegisterPsCommands(CommandRegistry& registry) {
       {.name = "ps:retire", .usage = "ps:retire",
        .summary = "Remove containers whose shim is gone: bundles, logs, mounts, runtime records",
        .handler = PsRetire, .takes_app = false, .host_only = true},
+      {.name = "ps:start", .usage = "ps:start APP",
+       .summary = "Start an app's stopped containers again (their logs continue)",
+       .handler = PsStart},
+      {.name = "ps:restore", .usage = "ps:restore [APP|--all]",
+       .summary = "Start every container that should be running but is not (after a reboot)",
+       .handler = PsRestore, .flags = {{"all"}}},
   }});
 }
 

@@ -5,19 +5,11 @@
 #include <random>
 
 #include "core/base/validate.h"
+#include "core/cli/app_container.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
-#include "core/runtime/network.h"
-#include "core/runtime/oci_runtime.h"
-#include "core/runtime/resources.h"
-#include "core/runtime/stacks.h"
-#include "core/runtime/storage.h"
 
 namespace berth {
-
-Result<std::string> SelectedStack(Context& ctx, const std::string& app);  // stacks_commands.cc
-Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app);  // network_commands.cc
-Result<BridgeConfig> BridgeSettings(Context& ctx);                        // network_commands.cc
 
 // The environment of an app's process: global vars, the app's over them, then
 // the per-run --env pairs, then what berth itself sets. Also used by run:detached.
@@ -44,44 +36,21 @@ Status Run(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
   std::vector<std::string> command(args.positional.begin() + 1, args.positional.end());
   if (command.empty()) return InvalidArgument("Usage: berth run APP [--env KEY=VALUE]... COMMAND...");
-  if (::geteuid() != 0) return PermissionDenied("run needs root (containers are mounted and started by root)");
-  auto extra = args.repeated.find("env");
-  BERTH_ASSIGN_OR_RETURN(auto env, ProcessEnv(ctx, app, extra == args.repeated.end()
-                                                              ? std::vector<std::string>{}
-                                                              : extra->second));
-  BERTH_ASSIGN_OR_RETURN(std::string stack_name, SelectedStack(ctx, app));
-  BERTH_ASSIGN_OR_RETURN(StackInfo stack, CurrentStack(ctx.env.root, stack_name));
-
+  if (!ctx.env.is_root) return PermissionDenied("run needs root (containers are mounted and started by root)");
+  auto flagged = args.repeated.find("env");
+  std::vector<std::string> extra;
+  if (flagged != args.repeated.end()) extra = flagged->second;
   std::random_device random;
-  std::string n = std::to_string(random() % 1000000);
-  ContainerSpec spec;
-  spec.id = app + ".run." + n;
-  spec.hostname = spec.id;
-  spec.args = command;
-  spec.env = env;
-  spec.env["DYNO"] = "run." + n;
-  spec.cwd = "/app";
+  auto n = static_cast<int>(random() % 1000000);
+  BERTH_ASSIGN_OR_RETURN(AppContainer container,
+                         BuildAppContainer(ctx, app, "run", n, command, extra));
+  ContainerSpec& spec = container.spec;
   spec.terminal = ctx.env.stdin_is_tty && ::isatty(1) == 1;
-  spec.cgroup_path = "/berth/" + spec.id;
-  BERTH_ASSIGN_OR_RETURN(auto resource, ctx.store->ListProperties(kResourcePlugin, Scope::App(app)));
-  BERTH_ASSIGN_OR_RETURN(spec.limits, LimitsFor(resource, "run"));
-  BERTH_ASSIGN_OR_RETURN(auto storage, ctx.store->ListProperties(kStoragePlugin, Scope::App(app)));
-  BERTH_ASSIGN_OR_RETURN(spec.mounts, StorageMounts(storage, ctx.env.root));
-  BERTH_ASSIGN_OR_RETURN(spec.network, AppNetworkMode(ctx, app));
-  std::optional<BridgeNetwork> bridge;
-  if (spec.network == NetworkMode::kBridge) {
-    BERTH_ASSIGN_OR_RETURN(BridgeConfig config, BridgeSettings(ctx));
-    bridge.emplace(ctx.runner, *ctx.store, std::move(config));
-    BERTH_ASSIGN_OR_RETURN(ContainerNetwork attached, bridge->Attach(spec.id));
-    spec.netns_path = attached.netns_path;
-    spec.env["BERTH_CONTAINER_IP"] = attached.address;
-  }
+  BERTH_ASSIGN_OR_RETURN(std::string address, AttachNetwork(ctx, spec, /*again=*/false));
 
   ctx.out.Flush();
-  OciRuntime runtime(ctx.runner,
-                     {ctx.env.root, SelectOciRuntime(), ShimBesideBerth(ctx.env.berth_bin)});
-  auto code = runtime.RunAttached(spec, {stack.rootfs});
-  if (bridge) bridge->Detach(spec.id);
+  auto code = ctx.runtime.RunAttached(spec, container.lower_dirs);
+  if (!address.empty()) DetachNetwork(ctx, spec.id);
   if (!code.ok()) return code.status();
   return Status::ExitedWith(*code);
 }

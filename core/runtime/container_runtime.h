@@ -17,6 +17,9 @@ namespace berth {
 struct DetachedOptions {
   std::string restart_policy = "on-failure:10";  // no | always | on-failure[:N]
   std::chrono::milliseconds stop_timeout{30000};  // SIGTERM, then SIGKILL after this
+  // Commands (argv, no shell) the shim runs once the container has ended for
+  // good, e.g. taking its network down. Words may not contain tabs or newlines.
+  std::vector<std::vector<std::string>> on_exit;
 };
 
 // A detached container as its shim last recorded it (BUNDLE/shim.json).
@@ -49,6 +52,17 @@ class ContainerRuntime {
   // leaves nothing behind) when the bundle cannot be made or the shim cannot start.
   virtual Status StartDetached(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
                                const DetachedOptions& options) = 0;
+  // Starts a detached container whose shim has ended (stopped, exited, or
+  // killed with the host) again: on its existing bundle, keeping its log and
+  // upper dir, when there is one; else like StartDetached. kFailedPrecondition
+  // while its shim is still alive.
+  virtual Status Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                         const DetachedOptions& options) = 0;
+  // Runs `args` inside the running container `id` as its process user, with
+  // berth's stdin, stdout and stderr attached (on a pseudo-terminal when `tty`).
+  // Returns the exit code; kFailedPrecondition when the container is not running.
+  virtual Result<int> Exec(const std::string& id, const std::vector<std::string>& args,
+                           bool tty) = 0;
   // Stops for good: SIGTERM, SIGKILL after `timeout`; returns once the shim has
   // exited. Bundle and log stay. Stopping a stopped container is not an error.
   virtual Status Stop(const std::string& id, std::chrono::milliseconds timeout) = 0;

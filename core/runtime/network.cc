@@ -1,6 +1,12 @@
 #include "core/runtime/network.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+#include "core/base/files.h"
 
 namespace berth {
 
@@ -13,20 +19,113 @@ std::string BridgeNetwork::HostVethName(uint32_t address) {
   return name;
 }
 
-Status BridgeNetwork::Ip(std::vector<std::string> args) {
+Result<ProcessResult> BridgeNetwork::Exec(std::vector<std::string> argv) {
   ProcessSpec spec;
-  spec.argv = {"ip"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.argv = std::move(argv);
   spec.timeout = std::chrono::seconds(10);
-  BERTH_ASSIGN_OR_RETURN(ProcessResult result, runner_.Run(spec));
+  return runner_.Run(spec);
+}
+
+Status BridgeNetwork::Checked(std::vector<std::string> argv) {
+  BERTH_ASSIGN_OR_RETURN(ProcessResult result, Exec(argv));
   if (!result.ok()) {
     std::string line;
-    for (const auto& a : spec.argv) line += (line.empty() ? "" : " ") + a;
+    for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
     std::string err = result.err;
     while (!err.empty() && err.back() == '\n') err.pop_back();
     return Internal("`" + line + "` failed: " + (err.empty() ? "exit " + std::to_string(result.exit_code) : err));
   }
   return Status::Ok();
+}
+
+Status BridgeNetwork::Ip(std::vector<std::string> args) {
+  args.insert(args.begin(), "ip");
+  return Checked(std::move(args));
+}
+
+namespace {
+
+// NAME's path in $PATH or the sbin directories, or "" when it is not installed.
+std::string FindTool(const std::string& name) {
+  const char* env = std::getenv("PATH");
+  std::string dirs = std::string(env != nullptr ? env : "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    std::string dir = dirs.substr(start, end - start);
+    if (!dir.empty() && dir[0] == '/' && IsExecutableFile(dir + "/" + name)) return dir + "/" + name;
+    start = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string BridgeNetwork::NatTool(const std::string& nat) {
+  if (nat == "iptables" || nat == "nft") return nat;
+  if (nat != "auto") return "";
+  const char* forced = std::getenv("BERTH_NAT");
+  std::string choice = forced != nullptr ? forced : "";
+  if (choice == "off") return "";
+  if (choice == "iptables" || choice == "nft") return FindTool(choice).empty() ? "" : choice;
+  if (!FindTool("iptables").empty()) return "iptables";
+  if (!FindTool("nft").empty()) return "nft";
+  return "";
+}
+
+Status BridgeNetwork::EnsureOutboundNat() {
+  std::string tool = NatTool(config_.nat);
+  if (tool.empty()) return Status::Ok();
+  const std::string& br = config_.bridge;
+  std::string subnet = config_.subnet.ToString();
+  std::string tag = NatTag();
+  if (tool == "iptables") {
+    // {table, chain, how to add, match...}: -C finds a rule already there.
+    struct Rule {
+      const char* table;
+      const char* chain;
+      const char* add;
+      std::vector<std::string> spec;
+    };
+    std::vector<Rule> rules = {
+        {"nat", "POSTROUTING", "-A",
+         {"-s", subnet, "!", "-o", br, "-m", "comment", "--comment", tag, "-j", "MASQUERADE"}},
+        // For hosts whose FORWARD policy is DROP (Docker sets it so).
+        {"filter", "FORWARD", "-I",
+         {"-i", br, "!", "-o", br, "-m", "comment", "--comment", tag, "-j", "ACCEPT"}},
+        {"filter", "FORWARD", "-I",
+         {"-o", br, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-m", "comment",
+          "--comment", tag, "-j", "ACCEPT"}},
+    };
+    for (const Rule& rule : rules) {
+      std::vector<std::string> check = {"iptables", "-w", "5", "-t", rule.table, "-C", rule.chain};
+      check.insert(check.end(), rule.spec.begin(), rule.spec.end());
+      BERTH_ASSIGN_OR_RETURN(ProcessResult found, Exec(check));
+      if (found.ok()) continue;
+      std::vector<std::string> add = {"iptables", "-w", "5", "-t", rule.table, rule.add, rule.chain};
+      add.insert(add.end(), rule.spec.begin(), rule.spec.end());
+      BERTH_RETURN_IF_ERROR(Checked(add));
+    }
+  } else {
+    // Our own table: its accept cannot override another table's drop, so only
+    // the masquerade is added here.
+    BERTH_RETURN_IF_ERROR(Checked({"nft", "add", "table", "ip", "berth"}));
+    BERTH_RETURN_IF_ERROR(Checked({"nft", "add", "chain", "ip", "berth", "postrouting", "{", "type",
+                                   "nat", "hook", "postrouting", "priority", "100", ";", "}"}));
+    BERTH_ASSIGN_OR_RETURN(ProcessResult listed,
+                           Exec({"nft", "list", "chain", "ip", "berth", "postrouting"}));
+    if (!listed.ok() || listed.out.find("\"" + tag + "\"") == std::string::npos) {
+      BERTH_RETURN_IF_ERROR(Checked({"nft", "add", "rule", "ip", "berth", "postrouting", "ip",
+                                     "saddr", subnet, "oifname", "!=", br, "masquerade",
+                                     "comment", "\"" + tag + "\""}));
+    }
+  }
+  // net.ipv4.ip_forward of berth's network namespace, turned on only when off
+  // (through sysctl, so that tests with a fake runner leave the host alone).
+  auto forwarding = ReadFile(config_.ip_forward_path);
+  if (forwarding.ok() && forwarding->starts_with("1")) return Status::Ok();
+  return Checked({"sysctl", "-q", "-w", "net.ipv4.ip_forward=1"});
 }
 
 Status BridgeNetwork::EnsureBridge() {
@@ -43,6 +142,11 @@ Status BridgeNetwork::EnsureBridge() {
 
 Result<ContainerNetwork> BridgeNetwork::Attach(const std::string& container_id) {
   BERTH_RETURN_IF_ERROR(EnsureBridge());
+  Status nat = EnsureOutboundNat();
+  if (!nat.ok()) {
+    return Internal("Outbound NAT for " + config_.bridge + " failed (BERTH_NAT=off skips it): " +
+                    nat.message());
+  }
   BERTH_ASSIGN_OR_RETURN(std::string address,
                          store_.AllocateAddress(config_.bridge, config_.subnet.ToString(), container_id));
   BERTH_ASSIGN_OR_RETURN(uint32_t numeric, ParseIpv4(address));
@@ -61,6 +165,7 @@ Result<ContainerNetwork> BridgeNetwork::Attach(const std::string& container_id) 
       {"-n", ns, "link", "set", "dev", "eth0", "up"},
       {"-n", ns, "route", "add", "default", "via", gateway},
       {"link", "set", "dev", host, "master", config_.bridge},
+      {"link", "set", "dev", host, "type", "bridge_slave", "isolated", "on"},
       {"link", "set", "dev", host, "up"},
   };
   for (auto& step : steps) {
@@ -85,6 +190,44 @@ void BridgeNetwork::Detach(const std::string& container_id) {
   }
   (void)Ip({"netns", "del", NetnsName(container_id)});
   (void)store_.ReleaseAddress(container_id);
+}
+
+}  // namespace berth
+
+namespace berth {
+
+std::vector<std::string> BridgeNetwork::RemoveStale(const std::string& netns_dir) {
+  std::vector<std::string> removed;
+  auto addresses = store_.ListAddresses("");
+  if (!addresses.ok()) return removed;
+  std::set<std::string> held_ids;
+  std::set<std::string> held_veths;
+  for (const AddressRecord& a : *addresses) {
+    held_ids.insert(a.container_id);
+    if (auto numeric = ParseIpv4(a.address); numeric.ok()) held_veths.insert(HostVethName(*numeric));
+  }
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(netns_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.starts_with("berth-") || held_ids.contains(name.substr(6))) continue;
+    if (Ip({"netns", "del", name}).ok()) removed.push_back(name);
+  }
+  // "12: bv0ad30802@if11: <...> ..." per veth of berth's network namespace.
+  auto veths = Exec({"ip", "-o", "link", "show", "type", "veth"});
+  if (!veths.ok() || !veths->ok()) return removed;
+  std::istringstream lines(veths->out);
+  for (std::string line; std::getline(lines, line);) {
+    size_t start = line.find(": ");
+    if (start == std::string::npos) continue;
+    start += 2;
+    size_t end = line.find_first_of("@:", start);
+    std::string name = line.substr(start, end == std::string::npos ? end : end - start);
+    bool berths = name.size() == 10 && name.starts_with("bv") &&
+                  name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
+    if (!berths || held_veths.contains(name)) continue;
+    if (Ip({"link", "del", "dev", name}).ok()) removed.push_back(name);
+  }
+  return removed;
 }
 
 }  // namespace berth

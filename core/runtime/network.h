@@ -20,6 +20,10 @@ inline constexpr std::string_view kDefaultSubnet = "10.210.0.0/16";
 struct BridgeConfig {
   std::string bridge{kDefaultBridge};
   Ipv4Subnet subnet;
+  // Outbound NAT: "auto" (iptables, else nft, else none; $BERTH_NAT=iptables|
+  // nft|off overrides), or "iptables", "nft", "off" as given.
+  std::string nat = "auto";
+  std::string ip_forward_path = "/proc/sys/net/ipv4/ip_forward";  // read; set with sysctl
 };
 
 // What a container got from Attach.
@@ -34,13 +38,33 @@ class BridgeNetwork {
 
   // Creates the bridge if it does not exist (gateway address, up).
   Status EnsureBridge();
+  // Outbound NAT for the bridge's subnet with NatTool(config.nat): a
+  // MASQUERADE rule and, for iptables, FORWARD accepts for the bridge, each
+  // tagged with the comment NatTag() (iptables -S | grep berth:BRIDGE finds
+  // them for removal); turns on
+  // net.ipv4.ip_forward when it is off. Idempotent. Nothing when no tool.
+  Status EnsureOutboundNat();
+  std::string NatTag() const { return "berth:" + config_.bridge; }
+  // "iptables", "nft" or "" (none): the tool EnsureOutboundNat uses for the
+  // choice `nat` (see BridgeConfig::nat).
+  static std::string NatTool(const std::string& nat = "auto");
   // Allocates an address and prepares the container's namespace: a veth pair
   // with the peer as eth0 inside, the address, loopback up and a default route
-  // via the bridge. Undoes what it did when a step fails.
+  // via the bridge. The host side is an isolated bridge port: containers reach
+  // the host (and through NAT the outside) but not each other. Undoes what it
+  // did when a step fails.
   Result<ContainerNetwork> Attach(const std::string& container_id);
   // Deletes the namespace and the veth and releases the address. Best effort:
   // missing pieces are not errors, so it also cleans up after a crash.
   void Detach(const std::string& container_id);
+
+  // Network namespaces berth-ID (in netns_dir) and host veths bvXXXXXXXX
+  // (berth's naming) that no address in the store accounts for: what a crash
+  // between the steps of Attach or Detach leaves. Attach allocates the address
+  // first and Detach releases it last, so none of them is in use. Removes them
+  // and returns their names. (The store is this BERTH_ROOT's: another root's
+  // containers on the same host would look stale too.)
+  std::vector<std::string> RemoveStale(const std::string& netns_dir = "/run/netns");
 
   static std::string NetnsName(const std::string& container_id) { return "berth-" + container_id; }
   // The host side of the veth: "bv" and the address in hex (fits IFNAMSIZ, unique per address).
@@ -48,6 +72,8 @@ class BridgeNetwork {
 
  private:
   Status Ip(std::vector<std::string> args);
+  Result<ProcessResult> Exec(std::vector<std::string> argv);
+  Status Checked(std::vector<std::string> argv);
 
   ProcessRunner& runner_;
   Store& store_;

@@ -39,11 +39,16 @@ std::vector<std::string> OciRuntime::RuntimeArgv() const {
 }
 
 void OciRuntime::Cleanup(const std::string& id) {
-  ProcessSpec del;
-  del.argv = RuntimeArgv();
-  del.argv.insert(del.argv.end(), {"delete", "--force", id});
-  del.timeout = std::chrono::seconds(30);
-  (void)runner_.Run(del);
+  // `run` removes its own record when the container ends; only a runtime that
+  // was killed or failed half-way leaves one (its state directory) behind, so
+  // the extra process (a runc start-up) is spent only then.
+  if (PathExists(RuntimeStateDir() + "/" + id)) {
+    ProcessSpec del;
+    del.argv = RuntimeArgv();
+    del.argv.insert(del.argv.end(), {"delete", "--force", id});
+    del.timeout = std::chrono::seconds(30);
+    (void)runner_.Run(del);
+  }
   std::string dir = BundleDir(id);
   (void)UnmountIfMounted(dir + "/rootfs");
   std::error_code ec;
@@ -51,7 +56,7 @@ void OciRuntime::Cleanup(const std::string& id) {
 }
 
 Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
-                                 const std::vector<std::string>& lower_dirs) {
+                                 const std::vector<std::string>& lower_dirs, bool reuse) {
   std::string dir = BundleDir(spec.id);
   ContainerSpec capped = spec;
   // A container cannot get more open files than berth itself may have: raising
@@ -61,12 +66,15 @@ Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
     capped.limits.open_files = std::min<uint64_t>(capped.limits.open_files, host.rlim_max);
   }
   BERTH_ASSIGN_OR_RETURN(std::string config, OciConfigJson(capped, dir + "/rootfs"));
-  if (PathExists(dir)) return AlreadyExists("A container named " + spec.id + " already exists");
+  if (PathExists(dir) && !reuse) {
+    return AlreadyExists("A container named " + spec.id + " already exists");
+  }
   BERTH_RETURN_IF_ERROR(MakeDirs(dir, 0700));
 
   Status prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
   if (prepared.ok()) prepared = WriteFileAtomic(dir + "/config.json", config, 0600);
-  if (!prepared.ok()) Cleanup(spec.id);
+  if (!prepared.ok() && reuse) (void)UnmountIfMounted(dir + "/rootfs");
+  if (!prepared.ok() && !reuse) Cleanup(spec.id);
   return prepared;
 }
 

@@ -31,6 +31,10 @@ class OciRuntime : public ContainerRuntime {
                           const std::vector<std::string>& lower_dirs) override;
   Status StartDetached(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
                        const DetachedOptions& options) override;
+  Status Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                 const DetachedOptions& options) override;
+  Result<int> Exec(const std::string& id, const std::vector<std::string>& args,
+                   bool tty) override;
   Status Stop(const std::string& id, std::chrono::milliseconds timeout) override;
   Status Kill(const std::string& id, int signal) override;
   Status Remove(const std::string& id) override;
@@ -47,7 +51,14 @@ class OciRuntime : public ContainerRuntime {
   // Removes the runtime's record, the overlay mount and the bundle directory.
   void Cleanup(const std::string& id);
   // Writes config.json and mounts the overlay; cleans up after itself on failure.
-  Status PrepareBundle(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs);
+  // `reuse`: the bundle may exist already (its log and upper dir are kept).
+  Status PrepareBundle(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                       bool reuse = false);
+  // Deletes the runtime's record of `id` (whatever its state) and unmounts its rootfs.
+  Status ForgetRun(const std::string& id);
+  // Writes the bundle's on-exit commands and starts its shim. On failure a
+  // fresh bundle is removed; a reused one is only unmounted.
+  Status LaunchShim(const std::string& id, const DetachedOptions& options, bool fresh);
   std::string RuntimeStateDir() const;
 
   ProcessRunner& runner_;

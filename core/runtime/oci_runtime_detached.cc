@@ -39,6 +39,30 @@ std::vector<std::string> SplitLines(const std::string& text) {
   return lines;
 }
 
+// The container's process runs under the shim as its init.
+ContainerSpec WithInit(const ContainerSpec& spec, const std::string& shim_binary) {
+  ContainerSpec with_init = spec;
+  with_init.mounts.push_back({shim_binary, kInitPath, true});
+  with_init.args = {kInitPath, "init", "--"};
+  with_init.args.insert(with_init.args.end(), spec.args.begin(), spec.args.end());
+  with_init.terminal = false;
+  return with_init;
+}
+
+Status CheckShim(const std::string& shim_binary, const DetachedOptions& options) {
+  if (!IsExecutableFile(shim_binary)) {
+    return FailedPrecondition("berth-shim is missing at " + shim_binary + "; reinstall berth");
+  }
+  for (const auto& command : options.on_exit) {
+    bool bad = command.empty();
+    for (const std::string& word : command) {
+      bad = bad || word.empty() || word.find_first_of("\t\n") != std::string::npos;
+    }
+    if (bad) return InvalidArgument("An on-exit command has an empty word, a tab or a newline");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string ShimBesideBerth(const std::string& berth_bin) {
@@ -48,29 +72,81 @@ std::string ShimBesideBerth(const std::string& berth_bin) {
 Status OciRuntime::StartDetached(const ContainerSpec& spec,
                                  const std::vector<std::string>& lower_dirs,
                                  const DetachedOptions& options) {
-  if (!IsExecutableFile(options_.shim_binary)) {
-    return FailedPrecondition("berth-shim is missing at " + options_.shim_binary +
-                              "; reinstall berth");
+  BERTH_RETURN_IF_ERROR(CheckShim(options_.shim_binary, options));
+  BERTH_RETURN_IF_ERROR(PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs));
+  return LaunchShim(spec.id, options, /*fresh=*/true);
+}
+
+Status OciRuntime::Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                           const DetachedOptions& options) {
+  if (!PathExists(BundleDir(spec.id) + "/config.json")) {
+    return StartDetached(spec, lower_dirs, options);
   }
-  ContainerSpec with_init = spec;
-  with_init.mounts.push_back({options_.shim_binary, kInitPath, true});
-  with_init.args = {kInitPath, "init", "--"};
-  with_init.args.insert(with_init.args.end(), spec.args.begin(), spec.args.end());
-  with_init.terminal = false;
-  BERTH_RETURN_IF_ERROR(PrepareBundle(with_init, lower_dirs));
+  BERTH_ASSIGN_OR_RETURN(ContainerState state, Inspect(spec.id));
+  if (state.shim_alive) return FailedPrecondition(spec.id + " is running already");
+  BERTH_RETURN_IF_ERROR(CheckShim(options_.shim_binary, options));
+  // What a crash may have left: the runtime's record and the overlay mount.
+  BERTH_RETURN_IF_ERROR(ForgetRun(spec.id));
+  std::error_code ec;
+  std::filesystem::remove(BundleDir(spec.id) + "/removed", ec);
+  BERTH_RETURN_IF_ERROR(
+      PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs, /*reuse=*/true));
+  return LaunchShim(spec.id, options, /*fresh=*/false);
+}
+
+Status OciRuntime::ForgetRun(const std::string& id) {
+  ProcessSpec del;
+  del.argv = RuntimeArgv();
+  del.argv.insert(del.argv.end(), {"delete", "--force", id});
+  del.timeout = std::chrono::seconds(30);
+  (void)runner_.Run(del);
+  return UnmountIfMounted(BundleDir(id) + "/rootfs");
+}
+
+Status OciRuntime::LaunchShim(const std::string& id, const DetachedOptions& options, bool fresh) {
+  std::string dir = BundleDir(id);
+  auto fail = [&](Status status) {
+    if (fresh) Cleanup(id);
+    else (void)ForgetRun(id);
+    return status;
+  };
+  std::string on_exit;
+  for (const auto& command : options.on_exit) {
+    for (size_t i = 0; i < command.size(); ++i) on_exit += (i ? "\t" : "") + command[i];
+    on_exit += "\n";
+  }
+  Status written = WriteFileAtomic(dir + "/on-exit", on_exit, 0600);
+  if (!written.ok()) return fail(written);
   ProcessSpec shim;
-  shim.argv = {options_.shim_binary, "start", "--bundle", BundleDir(spec.id), "--id", spec.id,
+  shim.argv = {options_.shim_binary, "start", "--bundle", dir, "--id", id,
                "--runtime", options_.runtime_binary, "--runtime-root", RuntimeStateDir(),
                "--restart", options.restart_policy,
                "--stop-timeout-ms", std::to_string(options.stop_timeout.count())};
   shim.timeout = std::chrono::seconds(30);
   auto started = runner_.Run(shim);
-  if (!started.ok() || !started->ok()) {
-    Cleanup(spec.id);
-    if (!started.ok()) return started.status();
-    return Internal("the container did not start: " + started->err);
-  }
+  if (!started.ok()) return fail(started.status());
+  if (!started->ok()) return fail(Internal("the container did not start: " + started->err));
   return Status::Ok();
+}
+
+Result<int> OciRuntime::Exec(const std::string& id, const std::vector<std::string>& args,
+                             bool tty) {
+  if (args.empty()) return InvalidArgument("Nothing to run in " + id);
+  BERTH_ASSIGN_OR_RETURN(ContainerState state, Inspect(id));
+  if (!state.shim_alive || state.status != "running" || state.container_pid == 0) {
+    return FailedPrecondition(id + " is not running (" + state.status + ")");
+  }
+  ProcessSpec exec;
+  exec.argv = RuntimeArgv();
+  exec.argv.push_back("exec");
+  if (tty) exec.argv.push_back("--tty");
+  exec.argv.push_back(id);
+  exec.argv.insert(exec.argv.end(), args.begin(), args.end());
+  exec.inherit_stdin = true;
+  exec.capture_stdout = false;
+  exec.capture_stderr = false;
+  BERTH_ASSIGN_OR_RETURN(ProcessResult result, runner_.Run(exec));
+  return result.exit_code;
 }
 
 Result<ContainerState> OciRuntime::Inspect(const std::string& id) {
@@ -120,12 +196,7 @@ Status OciRuntime::Stop(const std::string& id, std::chrono::milliseconds timeout
     return Status::Ok();
   }
   // No shim: make sure nothing of the container still runs or is mounted.
-  ProcessSpec del;
-  del.argv = RuntimeArgv();
-  del.argv.insert(del.argv.end(), {"delete", "--force", id});
-  del.timeout = std::chrono::seconds(30);
-  (void)runner_.Run(del);
-  return UnmountIfMounted(BundleDir(id) + "/rootfs");
+  return ForgetRun(id);
 }
 
 Status OciRuntime::Kill(const std::string& id, int signal) {

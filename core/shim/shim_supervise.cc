@@ -170,6 +170,11 @@ class Supervisor {
   int Runtime(std::vector<std::string> args) {
     std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root};
     argv.insert(argv.end(), args.begin(), args.end());
+    return Command(argv);
+  }
+
+  // Runs argv to completion, output discarded (SIGKILLed after 10 s).
+  int Command(const std::vector<std::string>& argv) {
     pid_t pid = Spawn(argv, -1, -1);
     if (pid < 0) return -1;
     int64_t deadline = NowMs(CLOCK_MONOTONIC) + 10000;
@@ -261,6 +266,8 @@ class Supervisor {
   // Sleeps `ms` unless a stop arrives first (then returns false).
   bool Backoff(int sig_fd, long ms);
   void FinalCleanup();
+  // Runs BUNDLE/on-exit: one command a line, its words separated by tabs.
+  void RunOnExitCommands();
 
   SuperviseOptions o_;
   Log log_;
@@ -339,11 +346,36 @@ bool Supervisor::Backoff(int sig_fd, long ms) {
 
 int RemoveEntry(const char* path, const struct stat*, int, FTW*) { return ::remove(path); }
 
+void Supervisor::RunOnExitCommands() {
+  FILE* f = std::fopen((o_.bundle + "/on-exit").c_str(), "re");
+  if (f == nullptr) return;
+  char line[4096];
+  while (std::fgets(line, sizeof line, f) != nullptr) {
+    std::vector<std::string> argv;
+    std::string word;
+    for (const char* p = line; *p != '\0' && *p != '\n'; ++p) {
+      if (*p == '\t') argv.push_back(word), word.clear();
+      else word.push_back(*p);
+    }
+    argv.push_back(word);
+    if (argv.size() == 1 && argv[0].empty()) continue;
+    int code = Command(argv);
+    if (code != 0) {
+      char msg[160];
+      std::snprintf(msg, sizeof msg, "on-exit command %.80s exited with status %d",
+                    argv[0].c_str(), code);
+      log_.Message(msg);
+    }
+  }
+  std::fclose(f);
+}
+
 void Supervisor::FinalCleanup() {
   Runtime({"delete", "--force", o_.id});
   std::string rootfs = o_.bundle + "/rootfs";
   while (::umount2(rootfs.c_str(), MNT_DETACH) == 0) {
   }
+  RunOnExitCommands();
   std::string removed = o_.bundle + "/removed";
   if (::access(removed.c_str(), F_OK) == 0) {
     ::nftw(o_.bundle.c_str(), RemoveEntry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);

@@ -16,6 +16,9 @@ if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
   BERTH_IN_TEST_NS=1 exec unshare --mount --net --propagation private bash "${BASH_SOURCE[0]}" "$@"
 fi
 ip link set lo up
+# Named namespaces of this test only: /run/netns is the host's directory.
+mkdir -p /run/netns
+mount -t tmpfs -o mode=0755 berth-test-netns /run/netns
 berth_test_root
 export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
 runners=()

@@ -59,7 +59,11 @@ assert_eq "fine" "$("$BERTH_BIN" run demo echo fine)" "containers run normally a
 runner=$!
 quota=""
 for _ in $(seq 50); do
-  quota="$(cat /sys/fs/cgroup/cpu/berth/demo.run.*/cpu.cfs_quota_us 2>/dev/null || true)"
+  # This test's container only: other tests may run demo.run.* containers too.
+  quota=""
+  for bundle in "$BERTH_ROOT"/containers/demo.run.*; do
+    quota="$(cat "/sys/fs/cgroup/cpu/berth/${bundle##*/}/cpu.cfs_quota_us" 2>/dev/null || true)"
+  done
   [[ -n "$quota" ]] && break
   sleep 0.1
 done

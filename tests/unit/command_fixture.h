@@ -1,6 +1,6 @@
 // CommandTest: runs berth commands through the real dispatcher and SQLite store,
 // as `berth` would, but in a temporary BERTH_ROOT, with a FakePluginHost and a
-// FakeProcessRunner, and with stdout and stderr captured.
+// FakeProcessRunner and a FakeContainerRuntime, and with stdout and stderr captured.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,6 +13,7 @@
 #include "core/base/files.h"
 #include "core/cli/dispatcher.h"
 #include "core/state/sqlite_store.h"
+#include "tests/unit/fake_container_runtime.h"
 #include "tests/unit/fake_plugin_host.h"
 #include "tests/unit/fake_process_runner.h"
 #include "tests/unit/temp_dir.h"
@@ -31,6 +32,7 @@ class CommandTest : public ::testing::Test {
     env_.stdin_is_tty = false;
     env_.via_ssh = false;
     env_.ssh_user = "tester";
+    env_.is_root = true;  // the fake runtime needs no privileges
   }
   void TearDown() override {
     store_.reset();
@@ -48,7 +50,7 @@ class CommandTest : public ::testing::Test {
     Status status = globals.status();
     if (globals.ok()) {
       std::istringstream in(stdin_data);
-      Services services{plugins_, runner_, output, in};
+      Services services{plugins_, runner_, output, in, runtime_};
       status = Dispatch(words, *globals, env_, services);
     }
     if (!status.ok() && !status.message().empty()) output.Error(status.message());
@@ -103,6 +105,7 @@ class CommandTest : public ::testing::Test {
   Environment env_;
   FakePluginHost plugins_;
   FakeProcessRunner runner_;
+  FakeContainerRuntime runtime_;
   std::ostringstream out_;
   std::ostringstream err_;
   std::unique_ptr<SqliteStore> store_;

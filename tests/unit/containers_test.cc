@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/cli/containers_commands.h"
 #include "core/state/migrations.h"
 #include "tests/unit/command_fixture.h"
@@ -85,13 +87,14 @@ class ContainersCommandTest : public CommandTest {
  protected:
   void SetUp() override {
     CommandTest::SetUp();
-    SetContainerRuntimeForTesting(&runtime_);
     ASSERT_TRUE(RunOk({"apps:create", "demo"}));
     ASSERT_TRUE(RunOk({"apps:create", "other"}));
   }
-  void TearDown() override {
-    SetContainerRuntimeForTesting(nullptr);
-    CommandTest::TearDown();
+  // A stack "tiny" that CurrentStack accepts (nothing runs on it here).
+  void FakeStack() {
+    ASSERT_TRUE(MakeDirs(env_.root + "/stacks/tiny/d1/rootfs/bin").ok());
+    std::filesystem::create_directory_symlink("d1", env_.root + "/stacks/tiny/current");
+    ASSERT_TRUE(store().SetProperty("stacks", Scope::Global(), "selected", "tiny").ok());
   }
   // A running container with the given log, recorded in the store too.
   void AddRunning(const std::string& id, std::vector<std::string> log) {
@@ -102,8 +105,6 @@ class ContainersCommandTest : public CommandTest {
     std::string app = id.substr(0, id.find('.'));
     ASSERT_TRUE(store().AddContainer(Record(id, app)).ok());
   }
-
-  FakeContainerRuntime runtime_;
 };
 
 TEST_F(ContainersCommandTest, LogsMergesContainersByTimeWithPrefixesAndTails) {
@@ -172,6 +173,99 @@ TEST_F(ContainersCommandTest, PsRetireRemovesContainersWithoutAShimAndStaleRecor
   ASSERT_EQ(left->size(), 1u);
   EXPECT_EQ((*left)[0].id, "demo.run.1");
   EXPECT_THAT(out(), HasSubstr("Forgot demo.run.3"));
+}
+
+TEST_F(ContainersCommandTest, RunDetachedAppliesLimitsMountsAndBridgeNetworkAndRetireReleasesIt) {
+  FakeStack();
+  std::string data = dir_.Join("data");
+  ASSERT_TRUE(MakeDirs(data).ok());
+  ASSERT_TRUE(RunOk({"resource:limit", "demo", "--memory", "64m", "--pids", "32"}));
+  ASSERT_TRUE(RunOk({"storage:mount", "demo", data + ":/data"}));
+  ASSERT_TRUE(RunOk({"network:set", "demo", "mode", "bridge"}));
+  ASSERT_TRUE(RunOk({"run:detached", "demo", "--env", "A=b", "sleep", "9"}));
+  std::string id = out().substr(0, out().find('\n'));
+  ASSERT_TRUE(runtime_.containers.contains(id)) << out();
+  const auto& c = runtime_.containers[id];
+  EXPECT_EQ(c.spec.limits.memory_bytes, int64_t{64} << 20);
+  EXPECT_EQ(c.spec.limits.pids, 32);
+  ASSERT_EQ(c.spec.mounts.size(), 1u);
+  EXPECT_EQ(c.spec.mounts[0].container_path, "/data");
+  EXPECT_EQ(c.spec.network, NetworkMode::kBridge);
+  EXPECT_EQ(c.spec.netns_path, "/run/netns/berth-" + id);
+  EXPECT_EQ(c.spec.env.at("A"), "b");
+  EXPECT_EQ(c.spec.env.at("DYNO"), id.substr(5));
+  EXPECT_FALSE(c.spec.env.at("BERTH_CONTAINER_IP").empty());
+  ASSERT_EQ(c.options.on_exit.size(), 2u);
+  EXPECT_THAT(c.options.on_exit[0], ElementsAre("ip", "netns", "del", "berth-" + id));
+  ASSERT_EQ(store().ListAddresses("")->size(), 1u);
+
+  ASSERT_TRUE(RunOk({"run:stop", "demo", "--container", id}));
+  EXPECT_EQ(store().ListAddresses("")->size(), 1u) << "held until the container is removed";
+  ASSERT_TRUE(RunOk({"ps:retire"}));
+  EXPECT_TRUE(store().ListAddresses("")->empty());
+}
+
+TEST_F(ContainersCommandTest, PsRetireReleasesAddressesOfContainersThatAreGone) {
+  ASSERT_TRUE(store().AllocateAddress("berth0", "10.210.0.0/16", "demo.run.7").ok());
+  ASSERT_TRUE(RunOk({"ps:retire"}));
+  EXPECT_TRUE(store().ListAddresses("")->empty());
+  EXPECT_THAT(out(), HasSubstr("Released 10.210.0.2 of demo.run.7"));
+}
+
+TEST_F(ContainersCommandTest, PsStartStartsStoppedOnesAgainAndPsRestoreOnlyWantedOnes) {
+  FakeStack();
+  ASSERT_TRUE(RunOk({"run:detached", "demo", "--restart", "always", "--env", "K=v", "sleep", "9"}));
+  std::string id = out().substr(0, out().find('\n'));
+  ASSERT_TRUE(RunOk({"ps:stop", "demo"}));
+  ASSERT_TRUE(RunOk({"ps:restore", "--all"}));
+  EXPECT_TRUE(runtime_.restarted.empty()) << "a stopped container is not wanted running";
+  ASSERT_TRUE(RunOk({"ps:start", "demo"}));
+  ASSERT_EQ(runtime_.restarted, std::vector<std::string>{id});
+  const auto& c = runtime_.containers[id];
+  EXPECT_TRUE(c.state.shim_alive);
+  EXPECT_THAT(c.spec.args, ElementsAre("sleep", "9"));
+  EXPECT_EQ(c.spec.env.at("K"), "v") << "--env of run:detached is kept";
+  EXPECT_EQ(c.options.restart_policy, "always");
+  EXPECT_EQ((*store().ListContainers("demo"))[0].desired, "running");
+
+  // A shim that died (a reboot): ps:restore starts it, ps:start too.
+  runtime_.containers[id].state.shim_alive = false;
+  runtime_.containers[id].state.status = "dead";
+  ASSERT_TRUE(RunOk({"ps:restore"}));
+  EXPECT_EQ(runtime_.restarted.size(), 2u);
+  ASSERT_TRUE(RunOk({"ps:restore", "demo"}));
+  EXPECT_EQ(runtime_.restarted.size(), 2u) << "a running one is left alone";
+  EXPECT_EQ(Run({"ps:restore", "nope"}).ExitCode(), 20);
+}
+
+TEST_F(ContainersCommandTest, EnterExecsInTheNamedOrFirstRunningContainer) {
+  AddRunning("demo.run.1", {});
+  AddRunning("demo.run.2", {});
+  ASSERT_TRUE(RunOk({"enter", "demo"}));
+  ASSERT_TRUE(RunOk({"enter", "demo", "demo.run.2", "sh", "-c", "echo $DYNO"}));
+  ASSERT_TRUE(RunOk({"enter", "demo", "run.2", "id"}));
+  ASSERT_TRUE(RunOk({"enter", "demo", "ls", "-l"}));
+  ASSERT_EQ(runtime_.execs.size(), 4u);
+  EXPECT_EQ(runtime_.execs[0].first, "demo.run.1");
+  EXPECT_THAT(runtime_.execs[0].second, ElementsAre("/bin/sh"));
+  EXPECT_EQ(runtime_.execs[1].first, "demo.run.2");
+  EXPECT_THAT(runtime_.execs[1].second, ElementsAre("sh", "-c", "echo $DYNO"));
+  EXPECT_EQ(runtime_.execs[2].first, "demo.run.2");
+  EXPECT_THAT(runtime_.execs[3].second, ElementsAre("ls", "-l"));
+  runtime_.exec_exit_code = 3;
+  EXPECT_EQ(Run({"enter", "demo", "false"}).ExitCode(), 3) << "the exit code comes back";
+  EXPECT_EQ(Run({"enter", "demo", "demo.run.9"}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(Run({"enter", "other"}).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ContainersCommandTest, LogsFiltersByProcessType) {
+  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout one"});
+  AddRunning("demo.web.1", {"2024-01-01T00:00:02.000000Z stdout two"});
+  AddRunning("demo.webhook.1", {"2024-01-01T00:00:03.000000Z stdout three"});
+  ASSERT_TRUE(RunOk({"logs", "demo", "-p", "web"}));
+  EXPECT_EQ(out(), "2024-01-01T00:00:02.000000Z demo[web.1]: two\n");
+  ASSERT_TRUE(RunOk({"logs", "demo", "--ps", "run"}));
+  EXPECT_EQ(out(), "2024-01-01T00:00:01.000000Z demo[run.1]: one\n");
 }
 
 }  // namespace

@@ -36,6 +36,25 @@ class FakeContainerRuntime : public ContainerRuntime {
     containers[spec.id] = c;
     return Status::Ok();
   }
+  Status Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
+                 const DetachedOptions& options) override {
+    auto it = containers.find(spec.id);
+    if (it == containers.end()) return StartDetached(spec, lower_dirs, options);
+    if (it->second.state.shim_alive) return FailedPrecondition(spec.id + " is running already");
+    restarted.push_back(spec.id);
+    it->second.spec = spec;
+    it->second.options = options;
+    it->second.state.status = "running";
+    it->second.state.shim_alive = true;
+    return Status::Ok();
+  }
+  Result<int> Exec(const std::string& id, const std::vector<std::string>& args, bool) override {
+    auto it = containers.find(id);
+    if (it == containers.end()) return NotFound("No container " + id);
+    if (!it->second.state.shim_alive) return FailedPrecondition(id + " is not running");
+    execs.emplace_back(id, args);
+    return exec_exit_code;
+  }
   Status Stop(const std::string& id, std::chrono::milliseconds timeout) override {
     auto it = containers.find(id);
     if (it == containers.end()) return NotFound(id);
@@ -86,6 +105,9 @@ class FakeContainerRuntime : public ContainerRuntime {
   std::vector<std::pair<std::string, std::chrono::milliseconds>> stops;
   std::vector<std::pair<std::string, int>> kills;
   std::vector<std::string> removed;
+  std::vector<std::string> restarted;
+  std::vector<std::pair<std::string, std::vector<std::string>>> execs;
+  int exec_exit_code = 0;
 };
 
 }  // namespace berth::test

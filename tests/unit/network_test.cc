@@ -13,6 +13,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Line(const ProcessSpec& spec) {
   std::string line;
@@ -27,6 +28,8 @@ class BridgeNetworkTest : public ::testing::Test {
     ASSERT_TRUE(opened.ok());
     store_ = std::move(*opened);
     config_.subnet = *ParseIpv4Subnet("10.9.0.0/24");
+    config_.nat = "off";  // the NAT tests turn it on; ip_forward is read from here
+    config_.ip_forward_path = dir_.WriteFile("ip_forward", "0\n", 0644);
   }
   std::vector<std::string> Lines() {
     std::vector<std::string> out;
@@ -52,6 +55,8 @@ TEST_F(BridgeNetworkTest, AttachPreparesANamespaceOnTheBridge) {
   EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 addr add 10.9.0.2/24 dev eth0"));
   EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 route add default via 10.9.0.1"));
   EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 master berth0"));
+  EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 type bridge_slave isolated on"));
+  for (const auto& line : lines) EXPECT_THAT(line, Not(HasSubstr("iptables")));  // nat off
   for (const auto& s : runner_.specs()) EXPECT_GT(s.timeout.count(), 0);
 
   net.Detach("app.run.1");
@@ -89,6 +94,86 @@ TEST_F(BridgeNetworkTest, AFailedStepUndoesEverything) {
   EXPECT_THAT(Lines(), Contains("ip link del dev bv0a090002"));
   EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.2"));
   EXPECT_TRUE(store_->ListAddresses("")->empty());
+}
+
+TEST_F(BridgeNetworkTest, OutboundNatWithIptablesIsAddedOnceAndTurnsOnForwarding) {
+  config_.nat = "iptables";
+  bool present = false;  // -C fails until the rules were added
+  runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
+    ProcessResult r;
+    if (Line(spec).find(" -C ") != std::string::npos && !present) r.exit_code = 1;
+    return r;
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.EnsureOutboundNat().ok());
+  std::string masquerade =
+      "-s 10.9.0.0/24 ! -o berth0 -m comment --comment berth:berth0 -j MASQUERADE";
+  EXPECT_THAT(Lines(), Contains("iptables -w 5 -t nat -A POSTROUTING " + masquerade));
+  EXPECT_THAT(Lines(), Contains("iptables -w 5 -t filter -I FORWARD -i berth0 ! -o berth0 -m "
+                                "comment --comment berth:berth0 -j ACCEPT"));
+  EXPECT_THAT(Lines(), Contains("sysctl -q -w net.ipv4.ip_forward=1"));
+
+  present = true;
+  ASSERT_TRUE(WriteFileAtomic(config_.ip_forward_path, "1\n", 0644).ok());  // sysctl did it
+  size_t before = runner_.specs().size();
+  ASSERT_TRUE(net.EnsureOutboundNat().ok());
+  for (size_t i = before; i < runner_.specs().size(); ++i) {
+    EXPECT_THAT(Line(runner_.specs()[i]), HasSubstr(" -C "));  // checked, not added again
+  }
+}
+
+TEST_F(BridgeNetworkTest, OutboundNatWithNftAndForwardingAlreadyOn) {
+  config_.nat = "nft";
+  ASSERT_TRUE(WriteFileAtomic(config_.ip_forward_path, "1\n", 0644).ok());
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.EnsureOutboundNat().ok());
+  EXPECT_THAT(Lines(), Contains("nft add rule ip berth postrouting ip saddr 10.9.0.0/24 oifname "
+                                "!= berth0 masquerade comment \"berth:berth0\""));
+  for (const auto& line : Lines()) EXPECT_THAT(line, Not(HasSubstr("sysctl")));  // already on
+}
+
+TEST_F(BridgeNetworkTest, AFailingNatStopsTheAttachAndReleasesNothingItHeld) {
+  config_.nat = "iptables";
+  runner_.SetScript([](const ProcessSpec& spec) -> Result<ProcessResult> {
+    ProcessResult r;
+    if (spec.argv[0] == "iptables") {
+      r.exit_code = 3;
+      r.err = "iptables: No chain/target/match by that name.\n";
+    }
+    return r;
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  auto attached = net.Attach("app.run.3");
+  ASSERT_FALSE(attached.ok());
+  EXPECT_THAT(attached.status().message(), HasSubstr("BERTH_NAT=off"));
+  EXPECT_TRUE(store_->ListAddresses("")->empty());
+}
+
+TEST_F(BridgeNetworkTest, RemoveStaleTakesWhatNoAddressAccountsFor) {
+  ASSERT_TRUE(store_->AllocateAddress("berth0", "10.9.0.0/24", "app.run.1").ok());  // 10.9.0.2
+  std::string netns = dir_.Join("netns");
+  dir_.WriteFile("netns/berth-app.run.1", "", 0644);
+  dir_.WriteFile("netns/berth-app.run.9", "", 0644);
+  dir_.WriteFile("netns/someone-else", "", 0644);
+  runner_.SetScript([](const ProcessSpec& spec) -> Result<ProcessResult> {
+    ProcessResult r;
+    if (Line(spec) == "ip -o link show type veth") {
+      r.out = "5: bv0a090002@if4: <UP> mtu 1500 master berth0\n"
+              "7: bv0a090009@if6: <UP> mtu 1500 master berth0\n"
+              "9: vethabc@if8: <UP> mtu 1500\n";
+    }
+    return r;
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  auto removed = net.RemoveStale(netns);
+  EXPECT_EQ(removed, (std::vector<std::string>{"berth-app.run.9", "bv0a090009"}));
+  EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.9"));
+  EXPECT_THAT(Lines(), Contains("ip link del dev bv0a090009"));
+  for (const auto& line : Lines()) {
+    EXPECT_THAT(line, Not(HasSubstr("app.run.1")));
+    EXPECT_THAT(line, Not(HasSubstr("vethabc")));
+    EXPECT_THAT(line, Not(HasSubstr("someone-else")));
+  }
 }
 
 class NetworkCommandsTest : public test::CommandTest {

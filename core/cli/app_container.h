@@ -1,0 +1,47 @@
+// The containers of an app's processes, built one way for `run`, `run:detached`,
+// `ps:start` and `ps:restore`: the app's stack, environment, resource limits,
+// storage mounts and network mode.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/cli/command.h"
+#include "core/runtime/container_runtime.h"
+
+namespace berth {
+
+struct AppContainer {
+  ContainerSpec spec;
+  std::vector<std::string> lower_dirs;  // the overlay's lower layers, topmost first
+  std::vector<std::string> extra_env;   // the KEY=VALUE pairs given on the command line
+};
+
+// The container APP.TYPE.INSTANCE running `command` (DYNO=TYPE.INSTANCE), with
+// `extra_env` over the app's config. Its network is not attached yet.
+Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,
+                                       const std::string& process_type, int instance,
+                                       const std::vector<std::string>& command,
+                                       const std::vector<std::string>& extra_env);
+
+// In bridge mode, attaches the container to the bridge and sets netns_path and
+// BERTH_CONTAINER_IP; returns the address ("" in other modes). `again`: what an
+// earlier attachment left (a crash, a reboot) is taken down first.
+Result<std::string> AttachNetwork(Context& ctx, ContainerSpec& spec, bool again);
+// Takes the container's namespace and veth down and releases its address; a
+// container without them is fine.
+void DetachNetwork(Context& ctx, const std::string& id);
+
+// Starts a detached container under its shim, attaching its network first and
+// having the shim take it down when the container ends for good. `again`: on
+// the existing bundle, if any (ContainerRuntime::Restart).
+Status StartAppContainer(Context& ctx, AppContainer& container, DetachedOptions options,
+                         bool again);
+
+// What the store keeps to start a detached container again (ContainerRecord::spec).
+std::string SavedContainerJson(const AppContainer& container, const DetachedOptions& options);
+// Rebuilds a stored container with the app's current config, limits and mounts.
+Result<AppContainer> RebuildAppContainer(Context& ctx, const ContainerRecord& record,
+                                         DetachedOptions& options);
+
+}  // namespace berth

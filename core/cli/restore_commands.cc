@@ -1,0 +1,125 @@
+// Starting detached containers again from their store records: ps:start (an
+// app's stopped ones) and ps:restore (every one that should run, e.g. after a
+// reboot), and entering a running one (enter).
+#include <unistd.h>
+
+#include "core/cli/app_container.h"
+#include "core/cli/containers_commands.h"
+#include "core/cli/helpers.h"
+
+namespace berth {
+namespace {
+
+// Starts the recorded container again with the app's current config, on its
+// old bundle when it has one (so its log continues), and marks it wanted.
+Status StartAgain(Context& ctx, const ContainerRecord& record) {
+  DetachedOptions options;
+  BERTH_ASSIGN_OR_RETURN(AppContainer container, RebuildAppContainer(ctx, record, options));
+  ctx.out.Detail("Starting " + record.id);
+  BERTH_RETURN_IF_ERROR(ctx.store->SetContainerDesired(record.id, "running"));
+  return StartAppContainer(ctx, container, options, /*again=*/true);
+}
+
+bool ShimAlive(Context& ctx, const std::string& id) {
+  auto state = ctx.runtime.Inspect(id);
+  return state.ok() && state->shim_alive;
+}
+
+// The app's containers that run now, by id.
+std::vector<std::string> RunningContainers(Context& ctx, const std::string& app) {
+  std::vector<std::string> running;
+  auto records = ctx.store->ListContainers(app);
+  if (!records.ok()) return running;
+  for (const ContainerRecord& r : *records) {
+    auto state = ctx.runtime.Inspect(r.id);
+    if (state.ok() && state->shim_alive && state->status == "running") running.push_back(r.id);
+  }
+  return running;
+}
+
+Status NeedRoot(Context& ctx) {
+  if (!ctx.env.is_root) {
+    return PermissionDenied("containers are mounted and started by root; run berth as root");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PsStart(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+  ctx.out.Step("Starting " + app);
+  for (const ContainerRecord& record : records) {
+    if (ShimAlive(ctx, record.id)) continue;
+    BERTH_RETURN_IF_ERROR(StartAgain(ctx, record));
+  }
+  return Status::Ok();
+}
+
+Status PsRestore(Context& ctx, const Args& args) {
+  std::vector<std::string> apps;
+  if (args.positional.empty() || args.Has("all")) {
+    BERTH_ASSIGN_OR_RETURN(auto all, ctx.store->ListApps());
+    for (const auto& a : all) apps.push_back(a.name);
+  } else {
+    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+    apps.push_back(app);
+  }
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  Status first_failure;
+  for (const std::string& app : apps) {
+    BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+    ctx.out.Step("Restoring " + app);
+    for (const ContainerRecord& record : records) {
+      if (record.desired != "running" || ShimAlive(ctx, record.id)) continue;
+      Status started = StartAgain(ctx, record);
+      if (started.ok()) continue;
+      // One container that cannot start does not keep the others down.
+      ctx.out.Error(record.id + ": " + started.message());
+      if (first_failure.ok()) first_failure = started;
+    }
+  }
+  return first_failure;
+}
+
+Status Enter(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  std::vector<std::string> rest(args.positional.begin() + 1, args.positional.end());
+  std::string id;
+  if (!rest.empty()) {
+    // APP.TYPE.N, or TYPE.N as Dokku names a container of the app.
+    std::string named = rest[0].starts_with(app + ".") ? rest[0] : app + "." + rest[0];
+    if (ctx.runtime.Inspect(named).ok()) {
+      id = named;
+      rest.erase(rest.begin());
+    } else if (rest[0].starts_with(app + ".")) {
+      return NotFound("No container " + rest[0] + "; see `berth run:list " + app + "`");
+    }
+  }
+  if (id.empty()) {
+    std::vector<std::string> running = RunningContainers(ctx, app);
+    if (running.empty()) {
+      return FailedPrecondition("No container of " + app + " is running; start one with "
+                                "`berth ps:start " + app + "`");
+    }
+    id = running.front();
+  }
+  if (rest.empty()) rest = {"/bin/sh"};
+  bool tty = ctx.env.stdin_is_tty && ::isatty(1) == 1;
+  ctx.out.Flush();
+  BERTH_ASSIGN_OR_RETURN(int code, ctx.runtime.Exec(id, rest, tty));
+  return Status::ExitedWith(code);
+}
+
+void RegisterEnterCommands(CommandRegistry& registry) {
+  registry.Add({"enter", "Run a command in a running container", {
+      {.name = "enter", .usage = "enter APP [CONTAINER_ID|TYPE.N] [COMMAND...]",
+       .summary = "Run a command (default /bin/sh) in a running container of the app, attached",
+       .handler = Enter, .rest_is_command = true},
+  }});
+}
+
+}  // namespace berth
