@@ -29,6 +29,16 @@ Result<Scope> ScopeArg(Context& ctx, const Args& args, std::vector<std::string>*
 
 std::string ScopeName(const Scope& scope) { return scope.global() ? "--global" : scope.app; }
 
+Status ReportAppOrAll(Context& ctx, const Args& args, AppReporter one) {
+  if (!args.positional.empty()) {
+    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+    return one(ctx, args, app);
+  }
+  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  for (const auto& a : apps) BERTH_RETURN_IF_ERROR(one(ctx, args, a.name));
+  return Status::Ok();
+}
+
 Status ExpectArgs(const Args& args, size_t n, std::string_view usage) {
   if (args.positional.size() != n) {
     return InvalidArgument("Usage: berth " + std::string(usage));

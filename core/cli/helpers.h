@@ -22,6 +22,11 @@ Result<Scope> ScopeArg(Context& ctx, const Args& args, std::vector<std::string>*
 // "foo" or "--global", as triggers and messages name a scope.
 std::string ScopeName(const Scope& scope);
 
+// Reports: runs `one` for the app named in the first positional (which must
+// exist), or for every app, in name order, when none is named.
+using AppReporter = Status (*)(Context& ctx, const Args& args, const std::string& app);
+Status ReportAppOrAll(Context& ctx, const Args& args, AppReporter one);
+
 // Fails unless exactly `n` positionals were given, naming the usage.
 Status ExpectArgs(const Args& args, size_t n, std::string_view usage);
 

@@ -72,13 +72,7 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
 }
 
 Status ResourceReport(Context& ctx, const Args& args) {
-  if (!args.positional.empty()) {
-    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
-    return ReportOne(ctx, args, app);
-  }
-  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
-  for (const auto& a : apps) BERTH_RETURN_IF_ERROR(ReportOne(ctx, args, a.name));
-  return Status::Ok();
+  return ReportAppOrAll(ctx, args, ReportOne);
 }
 
 }  // namespace

@@ -9,22 +9,11 @@
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
-require_root
-command -v runc >/dev/null || { echo "SKIP: runc is not installed"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: iproute2 is not installed"; exit 77; }
 if ! command -v iptables >/dev/null && ! command -v nft >/dev/null; then
   echo "SKIP: neither iptables nor nft is installed"
   exit 77
 fi
-if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
-  BERTH_IN_TEST_NS=1 exec unshare --mount --net --propagation private bash "${BASH_SOURCE[0]}" "$@"
-fi
-ip link set lo up
-# `ip netns add` leaves a file in /run/netns: a private one keeps the host's clean.
-mkdir -p /run/netns
-mount -t tmpfs -o size=1m tmpfs /run/netns
-berth_test_root
-export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+container_test_setup --net
 outside_ns="berth-test-outside-$$"
 runners=()
 berth_test_extra_cleanup() {

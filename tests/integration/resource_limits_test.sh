@@ -8,13 +8,7 @@
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
-require_root
-command -v runc >/dev/null || { echo "SKIP: runc is not installed"; exit 77; }
-if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
-  BERTH_IN_TEST_NS=1 exec unshare --mount --propagation private bash "${BASH_SOURCE[0]}" "$@"
-fi
-berth_test_root
-export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+container_test_setup
 
 "$BERTH_BIN" stacks:build tiny >/dev/null
 "$BERTH_BIN" apps:create demo >/dev/null

@@ -9,18 +9,7 @@
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
-require_root
-command -v runc >/dev/null || { echo "SKIP: runc is not installed"; exit 77; }
-command -v ip >/dev/null || { echo "SKIP: iproute2 is not installed"; exit 77; }
-if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
-  BERTH_IN_TEST_NS=1 exec unshare --mount --net --propagation private bash "${BASH_SOURCE[0]}" "$@"
-fi
-ip link set lo up
-# Named namespaces of this test only: /run/netns is the host's directory.
-mkdir -p /run/netns
-mount -t tmpfs -o mode=0755 berth-test-netns /run/netns
-berth_test_root
-export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+container_test_setup --net
 export BERTH_NAT=off
 containers="$BERTH_ROOT/containers"
 berth_test_extra_cleanup() {

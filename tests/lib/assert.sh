@@ -62,3 +62,29 @@ finish() {
   fi
   echo "all assertions passed"
 }
+
+# For tests that start containers: skips without root or runc, re-runs the test
+# script in its own mount namespace (with --net also its own network namespace,
+# loopback up and a private /run/netns, so bridges, veths and named namespaces
+# stay inside it), then makes the test's BERTH_ROOT. Nothing leaks onto the host,
+# even when the test fails half-way.
+# shellcheck disable=SC2120  # the optional --net is passed by some tests only
+container_test_setup() {
+  require_root
+  command -v runc >/dev/null || { echo "SKIP: runc is not installed"; exit 77; }
+  local net=()
+  if [[ "${1:-}" == --net ]]; then
+    net=(--net)
+    command -v ip >/dev/null || { echo "SKIP: iproute2 is not installed"; exit 77; }
+  fi
+  if [[ -z "${BERTH_IN_TEST_NS:-}" ]]; then
+    BERTH_IN_TEST_NS=1 exec unshare --mount "${net[@]}" --propagation private bash "$0"
+  fi
+  if ((${#net[@]} > 0)); then
+    ip link set lo up
+    mkdir -p /run/netns
+    mount -t tmpfs -o mode=0755 berth-test-netns /run/netns
+  fi
+  berth_test_root
+  export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+}
