@@ -59,6 +59,10 @@ echo "berth-shim VmRSS: ${rss_kb} kB"
 if ((rss_kb <= 2048)); then pass "the shim is under 2 MiB resident (${rss_kb} kB)"; else fail "shim RSS ${rss_kb} kB"; fi
 assert_eq "" "$(ldd "$(dirname "$BERTH_BIN")/berth-shim" 2>&1 | grep -v 'not a dynamic' || true)" \
   "berth-shim is static"
+# The container cannot reach its shim: the shim is outside its pid namespace.
+run_berth enter demo "$ticker" sh -c "if kill -0 $shim_pid 2>/dev/null; then echo reachable; else echo isolated; fi"
+assert_contains "$out" "isolated" "the container cannot see or signal its shim (pid $shim_pid)"
+assert_eq "$shim_pid" "$(field "$ticker" shim_pid)" "the shim is untouched"
 
 run_berth logs demo -n 2
 assert_eq 2 "$(wc -l <<<"$out")" "logs -n 2 prints two lines"
