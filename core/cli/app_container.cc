@@ -1,6 +1,7 @@
 #include "core/cli/app_container.h"
 
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "core/base/files.h"
 #include "core/runtime/network.h"
@@ -15,6 +16,11 @@ Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app);  // ne
 Result<BridgeConfig> BridgeSettings(Context& ctx);                        // network_commands.cc
 Result<std::map<std::string, std::string>> ProcessEnv(Context& ctx, const std::string& app,
                                                       const std::vector<std::string>& extra);
+
+int NewRunInstance() {
+  std::random_device random;
+  return static_cast<int>(random() % 1000000);
+}
 
 Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,
                                        const std::string& process_type, int instance,

@@ -17,6 +17,9 @@ struct AppContainer {
   std::vector<std::string> extra_env;   // the KEY=VALUE pairs given on the command line
 };
 
+// A fresh instance number for a one-off container (APP.run.N).
+int NewRunInstance();
+
 // The container APP.TYPE.INSTANCE running `command` (DYNO=TYPE.INSTANCE), with
 // `extra_env` over the app's config. Its network is not attached yet.
 Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,

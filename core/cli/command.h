@@ -41,6 +41,11 @@ struct Args {
   std::map<std::string, std::vector<std::string>> repeated;  // every value, in order
 
   bool Has(std::string_view flag) const { return flags.contains(std::string(flag)); }
+  // Every value given for a repeatable flag (--env A=1 --env B=2), in order.
+  std::vector<std::string> Values(std::string_view flag) const {
+    auto it = repeated.find(std::string(flag));
+    return it == repeated.end() ? std::vector<std::string>{} : it->second;
+  }
   std::string Flag(std::string_view flag, std::string fallback = "") const {
     auto it = flags.find(std::string(flag));
     return it == flags.end() ? fallback : it->second;

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
 #include "core/cli/app_container.h"
@@ -101,14 +100,9 @@ Status RunDetached(Context& ctx, const Args& args) {
   options.restart_policy = args.Flag("restart", stored_policy.value_or(options.restart_policy));
   BERTH_RETURN_IF_ERROR(ValidRestartPolicy(options.restart_policy));
   BERTH_ASSIGN_OR_RETURN(options.stop_timeout, StopTimeout(ctx, app, args));
-  auto flagged = args.repeated.find("env");
-  std::vector<std::string> extra;
-  if (flagged != args.repeated.end()) extra = flagged->second;
-
-  std::random_device random;
-  auto n = static_cast<int>(random() % 1000000);
+  int n = NewRunInstance();
   BERTH_ASSIGN_OR_RETURN(AppContainer container,
-                         BuildAppContainer(ctx, app, "run", n, command, extra));
+                         BuildAppContainer(ctx, app, "run", n, command, args.Values("env")));
   const ContainerSpec& spec = container.spec;
   BERTH_RETURN_IF_ERROR(ctx.store->AddContainer({.id = spec.id, .app = app, .process_type = "run",
                                                  .instance = n,

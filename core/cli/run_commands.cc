@@ -2,7 +2,6 @@
 // Until releases exist it runs on the app's stack alone.
 #include <unistd.h>
 
-#include <random>
 
 #include "core/base/validate.h"
 #include "core/cli/app_container.h"
@@ -37,13 +36,9 @@ Status Run(Context& ctx, const Args& args) {
   std::vector<std::string> command(args.positional.begin() + 1, args.positional.end());
   if (command.empty()) return InvalidArgument("Usage: berth run APP [--env KEY=VALUE]... COMMAND...");
   if (!ctx.env.is_root) return PermissionDenied("run needs root (containers are mounted and started by root)");
-  auto flagged = args.repeated.find("env");
-  std::vector<std::string> extra;
-  if (flagged != args.repeated.end()) extra = flagged->second;
-  std::random_device random;
-  auto n = static_cast<int>(random() % 1000000);
+  int n = NewRunInstance();
   BERTH_ASSIGN_OR_RETURN(AppContainer container,
-                         BuildAppContainer(ctx, app, "run", n, command, extra));
+                         BuildAppContainer(ctx, app, "run", n, command, args.Values("env")));
   ContainerSpec& spec = container.spec;
   spec.terminal = ctx.env.stdin_is_tty && ::isatty(1) == 1;
   BERTH_ASSIGN_OR_RETURN(std::string address, AttachNetwork(ctx, spec, /*again=*/false));

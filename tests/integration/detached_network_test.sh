@@ -17,14 +17,6 @@ berth_test_extra_cleanup() {
   "$BERTH_BIN" ps:retire >/dev/null 2>&1 || true
 }
 
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 addresses() { "$BERTH_BIN" network:report demo --network-addresses; }
 
 "$BERTH_BIN" stacks:build tiny >/dev/null

@@ -17,14 +17,6 @@ berth_test_extra_cleanup() {
   "$BERTH_BIN" ps:retire >/dev/null 2>&1 || true
 }
 
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$containers/$1/shim.json"; }
 status_is() { [[ "$(field "$1" status)" == "$2" ]]; }
 starts() { grep -c "stdout start" "$containers/$1/log" || true; }

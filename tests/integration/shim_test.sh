@@ -29,15 +29,6 @@ state_field() {
 }
 field() { state_field "$containers/$1/shim.json" "$2"; }
 
-# wait_for SECONDS COMMAND...: polls every 0.1 s; false when time runs out.
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    ((SECONDS < deadline)) || return 1
-    sleep 0.1
-  done
-}
 status_is() { [[ -f "$containers/$1/shim.json" && "$(field "$1" status)" == "$2" ]]; }
 shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim* ]]; }
 

@@ -55,6 +55,16 @@ run_berth() {
   set -e
 }
 
+# wait_for SECONDS COMMAND...: polls every 0.1 s; false when time runs out.
+wait_for() {
+  local deadline=$((SECONDS + $1))
+  shift
+  until "$@"; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.1
+  done
+}
+
 finish() {
   if ((BERTH_TEST_FAILURES > 0)); then
     echo "$BERTH_TEST_FAILURES assertion(s) failed" >&2
