@@ -4,6 +4,7 @@
 #include <random>
 
 #include "core/base/files.h"
+#include "core/cli/git_settings.h"
 #include "core/runtime/network.h"
 #include "core/runtime/resources.h"
 #include "core/runtime/stacks.h"
@@ -22,12 +23,35 @@ int NewRunInstance() {
   return static_cast<int>(random() % 1000000);
 }
 
+std::string SlugLayerDir(const std::string& berth_root, const std::string& digest) {
+  return berth_root + "/slugs/" + digest;
+}
+
+Result<std::optional<RunningRelease>> CurrentRelease(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto releases, ctx.store->ListReleases(app));
+  if (releases.empty()) return std::optional<RunningRelease>();
+  const ReleaseRecord& newest = releases.front();
+  return std::optional<RunningRelease>(
+      RunningRelease{newest.version, SlugLayerDir(ctx.env.root, newest.slug_digest), newest.git_rev});
+}
+
 Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,
                                        const std::string& process_type, int instance,
                                        const std::vector<std::string>& command,
                                        const std::vector<std::string>& extra_env) {
+  BERTH_ASSIGN_OR_RETURN(auto release, CurrentRelease(ctx, app));
+  return BuildReleaseContainer(ctx, app, release ? &*release : nullptr, LaunchMode::kExec,
+                               process_type, instance, command, extra_env);
+}
+
+Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
+                                           const RunningRelease* release, LaunchMode mode,
+                                           const std::string& process_type, int instance,
+                                           const std::vector<std::string>& command,
+                                           const std::vector<std::string>& extra_env) {
   AppContainer c;
   c.extra_env = extra_env;
+  c.command = command;
   BERTH_ASSIGN_OR_RETURN(std::string stack_name, SelectedStack(ctx, app));
   BERTH_ASSIGN_OR_RETURN(StackInfo stack, CurrentStack(ctx.env.root, stack_name));
   c.lower_dirs = {stack.rootfs};
@@ -46,6 +70,19 @@ Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,
   BERTH_ASSIGN_OR_RETURN(auto storage, ctx.store->ListProperties(kStoragePlugin, Scope::App(app)));
   BERTH_ASSIGN_OR_RETURN(spec.mounts, StorageMounts(storage, ctx.env.root));
   BERTH_ASSIGN_OR_RETURN(spec.network, AppNetworkMode(ctx, app));
+  if (release != nullptr) {
+    if (!PathExists(release->slug_layer + "/app")) {
+      return FailedPrecondition("The slug of " + app + "'s release v" +
+                                std::to_string(release->version) +
+                                " is missing; run `berth ps:rebuild " + app + "`");
+    }
+    c.lower_dirs.insert(c.lower_dirs.begin(), release->slug_layer);
+    spec.mounts.push_back({ctx.env.share_dir + "/builder", "/.berth/builder", true});
+    spec.args = {"/.berth/builder/launch", mode == LaunchMode::kExec ? "exec" : "shell"};
+    spec.args.insert(spec.args.end(), command.begin(), command.end());
+    BERTH_ASSIGN_OR_RETURN(GitSettings git, LoadGitSettings(ctx, app));
+    spec.env.try_emplace(git.rev_env_var, release->git_rev);
+  }
   return c;
 }
 
@@ -92,7 +129,7 @@ Status StartAppContainer(Context& ctx, AppContainer& container, DetachedOptions 
 }
 
 std::string SavedContainerJson(const AppContainer& container, const DetachedOptions& options) {
-  nlohmann::json saved = {{"args", container.spec.args},
+  nlohmann::json saved = {{"args", container.command},
                           {"env", container.extra_env},
                           {"restart_policy", options.restart_policy},
                           {"stop_timeout_ms", options.stop_timeout.count()}};

@@ -3,6 +3,7 @@
 // storage mounts and network mode.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,26 @@ struct AppContainer {
   ContainerSpec spec;
   std::vector<std::string> lower_dirs;  // the overlay's lower layers, topmost first
   std::vector<std::string> extra_env;   // the KEY=VALUE pairs given on the command line
+  std::vector<std::string> command;     // what the user asked to run (before the launcher)
 };
+
+// The release an app's containers run: its unpacked slug (a directory holding
+// app/, an overlay layer above the stack) and the commit it was built from.
+struct RunningRelease {
+  int version = 0;
+  std::string slug_layer;
+  std::string git_rev;
+};
+
+// Where the slug DIGEST is unpacked ($BERTH_ROOT/slugs/DIGEST, holding app/).
+std::string SlugLayerDir(const std::string& berth_root, const std::string& digest);
+
+// The app's current (newest) release; nullopt before its first deploy.
+Result<std::optional<RunningRelease>> CurrentRelease(Context& ctx, const std::string& app);
+
+// How a release's process runs under the launcher (builder/launch), which
+// sources .profile.d first: argv as given, or one command line for `sh -c`.
+enum class LaunchMode { kExec, kShell };
 
 // A fresh instance number for a one-off container (APP.run.N).
 int NewRunInstance();
@@ -26,6 +46,14 @@ Result<AppContainer> BuildAppContainer(Context& ctx, const std::string& app,
                                        const std::string& process_type, int instance,
                                        const std::vector<std::string>& command,
                                        const std::vector<std::string>& extra_env);
+
+// As BuildAppContainer, on `release` (its slug over the stack, started through
+// the launcher with the commit in GIT_REV); on the bare stack when null.
+Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
+                                           const RunningRelease* release, LaunchMode mode,
+                                           const std::string& process_type, int instance,
+                                           const std::vector<std::string>& command,
+                                           const std::vector<std::string>& extra_env);
 
 // In bridge mode, attaches the container to the bridge and sets netns_path and
 // BERTH_CONTAINER_IP; returns the address ("" in other modes). `again`: what an

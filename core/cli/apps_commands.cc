@@ -1,4 +1,5 @@
 // apps:* — create, destroy, list, rename, lock and report apps.
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,12 @@
 
 namespace berth {
 namespace {
+
+// The directories an app owns on disk besides its state: repo, build cache,
+// build logs.
+std::vector<std::string> AppDirs(const std::string& root, const std::string& app) {
+  return {root + "/repos/" + app + ".git", root + "/cache/" + app, root + "/builds/" + app};
+}
 
 Status Create(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:create APP"));
@@ -43,6 +50,9 @@ Status Destroy(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreDelete, {app}, app, ""}));
   ctx.out.Step("Destroying " + app + " (including all add-ons)");
   BERTH_RETURN_IF_ERROR(ctx.store->DestroyApp(app));
+  std::error_code ec;
+  for (const std::string& dir : AppDirs(ctx.env.root, app)) std::filesystem::remove_all(dir, ec);
+  std::filesystem::remove(ctx.env.root + "/locks/" + app + ".lock", ec);
   return ctx.plugins.Fire({triggers::kPostDelete, {app}, app, ""});
 }
 
@@ -74,6 +84,13 @@ Status Rename(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ValidateAppName(to));
   ctx.out.Step("Renaming " + from + " to " + to);
   BERTH_RETURN_IF_ERROR(ctx.store->RenameApp(from, to));
+  std::vector<std::string> old_dirs = AppDirs(ctx.env.root, from);
+  std::vector<std::string> new_dirs = AppDirs(ctx.env.root, to);
+  for (size_t i = 0; i < old_dirs.size(); ++i) {
+    std::error_code ec;
+    if (std::filesystem::exists(old_dirs[i], ec)) std::filesystem::rename(old_dirs[i], new_dirs[i], ec);
+    if (ec) ctx.out.Warn("Could not move " + old_dirs[i] + ": " + ec.message());
+  }
   return ctx.plugins.Fire({triggers::kPostAppRename, {from, to}, to, ""});
 }
 
@@ -89,6 +106,9 @@ Status Unlock(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:unlock APP"));
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
   BERTH_RETURN_IF_ERROR(ctx.store->SetAppLocked(app, false));
+  // A deploy stuck holding the lock file keeps running, but no longer blocks.
+  std::error_code ec;
+  std::filesystem::remove(ctx.env.root + "/locks/" + app + ".lock", ec);
   ctx.out.Step("Deploy lock removed");
   return Status::Ok();
 }
@@ -99,6 +119,26 @@ Status Locked(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(AppRecord record, ctx.store->GetApp(app));
   if (!record.locked) return FailedPrecondition("Deploy lock does not exist");
   ctx.out.Step("Deploy lock exists");
+  return Status::Ok();
+}
+
+// apps:set --global KEY VALUE: host-wide app settings.
+Status Set(Context& ctx, const Args& args) {
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
+  if (!scope.global() || rest.empty() || rest.size() > 2 || rest[0] != "disable-autocreation") {
+    return InvalidArgument("Usage: berth apps:set --global disable-autocreation [true|false]");
+  }
+  if (rest.size() == 1) {
+    BERTH_RETURN_IF_ERROR(ctx.store->UnsetProperty("apps", scope, rest[0]));
+    ctx.out.Step("Unsetting " + rest[0]);
+    return Status::Ok();
+  }
+  if (rest[1] != "true" && rest[1] != "false") {
+    return InvalidArgument("disable-autocreation takes true or false");
+  }
+  BERTH_RETURN_IF_ERROR(ctx.store->SetProperty("apps", scope, rest[0], rest[1]));
+  ctx.out.Step("Setting " + rest[0] + " to " + rest[1]);
   return Status::Ok();
 }
 
@@ -146,6 +186,9 @@ void RegisterAppsCommands(CommandRegistry& registry) {
        .handler = Unlock},
       {.name = "apps:locked", .usage = "apps:locked APP",
        .summary = "Exit 0 if the app is locked, 1 if not", .handler = Locked},
+      {.name = "apps:set", .usage = "apps:set --global disable-autocreation [true|false]",
+       .summary = "Host-wide app settings (true: a push never creates its app)", .handler = Set,
+       .flags = {{"global"}}},
       {.name = "apps:report", .usage = "apps:report [APP] [--format json] [--<key>]",
        .summary = "Display an app's information", .handler = AppsReport,
        .flags = {{"format", true}}, .any_flag = true},

@@ -62,6 +62,8 @@ struct Context {
   ContainerRuntime& runtime;  // runs the app's containers
 };
 
+// A null handler marks a command that runs in the berth-pipeline executable
+// (see pipeline.h): `berth` forwards it there.
 using Handler = Status (*)(Context& ctx, const Args& args);
 
 struct FlagSpec {
@@ -83,6 +85,7 @@ struct CommandSpec {
   // After the app, the first non-flag word starts a command line that is passed
   // on verbatim (`run APP ls --all`): its --words are not berth's flags.
   bool rest_is_command = false;
+  bool hidden = false;        // internal (git transports, the git hook): not in help
 };
 
 struct CommandFamily {
@@ -118,6 +121,10 @@ void RegisterResourceCommands(CommandRegistry& registry);
 void RegisterStorageCommands(CommandRegistry& registry);
 void RegisterNetworkCommands(CommandRegistry& registry);
 void RegisterCoreCommands(CommandRegistry& registry);  // help, version, report
+void RegisterGitCommands(CommandRegistry& registry);   // git transports, git-hook, git:*
+void RegisterBuildCommands(CommandRegistry& registry);  // builds:*, buildpacks:*, builder:*
+void RegisterReleasesCommands(CommandRegistry& registry);
+void RegisterRepoCommands(CommandRegistry& registry);
 
 const CommandRegistry& BuiltinCommands();
 

@@ -37,6 +37,10 @@ const CommandRegistry& BuiltinCommands() {
     RegisterResourceCommands(r);
     RegisterStorageCommands(r);
     RegisterNetworkCommands(r);
+    RegisterGitCommands(r);
+    RegisterBuildCommands(r);
+    RegisterReleasesCommands(r);
+    RegisterRepoCommands(r);
     RegisterCoreCommands(r);
     return r;
   }();

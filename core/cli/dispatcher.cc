@@ -158,6 +158,7 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
   }
   Context ctx{store.get(), services.plugins, services.runner, out, services.in, env,
               services.runtime};
+  if (spec->handler == nullptr) return Internal(std::string(spec->name) + " has no handler here");
   return spec->handler(ctx, args);
 }
 

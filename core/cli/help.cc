@@ -12,6 +12,7 @@ std::string Column(std::string_view text, size_t width) {
 
 void PrintCommands(Output& out, const CommandFamily& family) {
   for (const auto& c : family.commands) {
+    if (c.hidden) continue;
     out.Line("    " + Column(c.usage, 44) + std::string(c.summary));
   }
 }
@@ -83,6 +84,7 @@ void PrintMarkdownReference(Output& out, const CommandRegistry& registry) {
     out.Line("| command | what it does |");
     out.Line("|---|---|");
     for (const auto& c : f.commands) {
+      if (c.hidden) continue;
       std::string usage(c.usage);
       std::string escaped;
       for (char ch : usage) escaped += ch == '|' ? std::string("\\|") : std::string(1, ch);

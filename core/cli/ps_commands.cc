@@ -6,6 +6,7 @@
 #include "core/base/validate.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
+#include "core/cli/pipeline.h"
 #include "core/cli/report.h"
 
 namespace berth {
@@ -107,6 +108,9 @@ void RegisterPsCommands(CommandRegistry& registry) {
       {.name = "ps:restore", .usage = "ps:restore [APP|--all]",
        .summary = "Start every container that should be running but is not (after a reboot)",
        .handler = PsRestore, .flags = {{"all"}}},
+      {.name = "ps:rebuild", .usage = "ps:rebuild APP",
+       .summary = "Build the last deployed commit again and release it",
+       .handler = PipelineHandler("ps:rebuild")},
   }});
 }
 

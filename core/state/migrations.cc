@@ -77,7 +77,36 @@ CREATE TABLE ip_addresses (
 );
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations = {kV1, kV2};
+// Releases (what each deploy, rollback or config change made) and builds (with
+// the path of their full output).
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE releases (
+  app_id        INTEGER NOT NULL,
+  version       INTEGER NOT NULL,
+  created_at    INTEGER NOT NULL,
+  description   TEXT NOT NULL,
+  git_rev       TEXT NOT NULL,
+  slug_digest   TEXT NOT NULL,
+  builder       TEXT NOT NULL,
+  buildpacks    TEXT NOT NULL,
+  process_types TEXT NOT NULL,
+  config        TEXT NOT NULL,
+  PRIMARY KEY (app_id, version)
+);
+CREATE TABLE builds (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id      INTEGER NOT NULL,
+  git_rev     TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  status      TEXT NOT NULL,
+  started_at  INTEGER NOT NULL,
+  finished_at INTEGER NOT NULL DEFAULT 0,
+  log_path    TEXT NOT NULL
+);
+CREATE INDEX builds_by_app ON builds (app_id);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
 
 }  // namespace
 

@@ -189,7 +189,8 @@ Status SqliteStore::DestroyApp(std::string_view name) {
   return Write([&](SQLite::Database& db) {
     BERTH_ASSIGN_OR_RETURN(int64_t id, AppId(db, name));
     for (const char* table :
-         {"env_vars", "domains", "ports", "formation", "properties", "containers"}) {
+         {"env_vars", "domains", "ports", "formation", "properties", "containers", "releases",
+          "builds"}) {
       SQLite::Statement q(db, std::string("DELETE FROM ") + table + " WHERE app_id = ?");
       q.bind(1, id);
       q.exec();

@@ -74,6 +74,14 @@ class SqliteStore : public Store {
   Result<std::vector<ContainerRecord>> ListContainers(std::string_view app) override;
   Status SetContainerDesired(std::string_view id, std::string_view desired) override;
 
+  // In sqlite_store_releases.cc.
+  Result<int> AddRelease(std::string_view app, const ReleaseRecord& release) override;
+  Result<std::vector<ReleaseRecord>> ListReleases(std::string_view app) override;
+  Result<ReleaseRecord> GetRelease(std::string_view app, int version) override;
+  Result<int64_t> StartBuild(const BuildRecord& build) override;
+  Status FinishBuild(int64_t id, std::string_view status) override;
+  Result<std::vector<BuildRecord>> ListBuilds(std::string_view app) override;
+
  private:
   explicit SqliteStore(std::unique_ptr<SQLite::Database> db);
   Status Migrate();

@@ -65,6 +65,32 @@ struct ContainerRecord {
   int64_t created_at = 0;    // unix seconds
 };
 
+// One release of an app: what runs (slug, process types) and with which config.
+// Versions count up from 1 per app; the newest release is the current one.
+struct ReleaseRecord {
+  int version = 0;           // the N of vN, assigned by AddRelease
+  int64_t created_at = 0;    // unix seconds
+  std::string description;   // "Deploy 3f2c1a0", "Rollback to v3"
+  std::string git_rev;       // the deployed commit (or archive digest)
+  std::string slug_digest;   // slugs/DIGEST.tar.zst
+  std::string builder;       // herokuish, null
+  std::vector<std::string> buildpacks;         // names, in the order they ran
+  std::map<std::string, std::string> process_types;  // type -> command
+  EnvMap config;             // the app's config vars when the release was made
+};
+
+// One build of an app and where its full output is kept.
+struct BuildRecord {
+  int64_t id = 0;
+  std::string app;
+  std::string git_rev;
+  std::string source;        // git, archive, sync, rebuild
+  std::string status;        // running, succeeded, failed
+  int64_t started_at = 0;    // unix seconds
+  int64_t finished_at = 0;   // 0 while running
+  std::string log_path;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -134,6 +160,18 @@ class Store {
   virtual Status RemoveContainer(std::string_view id) = 0;
   virtual Result<std::vector<ContainerRecord>> ListContainers(std::string_view app) = 0;
   virtual Status SetContainerDesired(std::string_view id, std::string_view desired) = 0;
+
+  // Releases. AddRelease assigns the next version and returns it (kAppNotFound).
+  // List: newest first. Get: kNotFound for an unknown version.
+  virtual Result<int> AddRelease(std::string_view app, const ReleaseRecord& release) = 0;
+  virtual Result<std::vector<ReleaseRecord>> ListReleases(std::string_view app) = 0;
+  virtual Result<ReleaseRecord> GetRelease(std::string_view app, int version) = 0;
+
+  // Builds. StartBuild records a running build and returns its id; FinishBuild
+  // sets its final status. List: newest first.
+  virtual Result<int64_t> StartBuild(const BuildRecord& build) = 0;
+  virtual Status FinishBuild(int64_t id, std::string_view status) = 0;
+  virtual Result<std::vector<BuildRecord>> ListBuilds(std::string_view app) = 0;
 };
 
 }  // namespace berth
