@@ -13,7 +13,7 @@ packages=(
   build-essential cmake pkg-config ninja-build
   libgit2-dev libboost-dev libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev nlohmann-json3-dev
-  libtomlplusplus-dev libkainjow-mustache-dev libarchive-dev libzstd-dev
+  libtomlplusplus-dev libkainjow-mustache-dev libarchive-dev libzstd-dev libssl-dev
   # the host side: ssh entrypoint, privilege drop-in, git
   openssh-server openssh-client sudo git ca-certificates
   # containers: the OCI runtime and the tiny test stack (busybox)
