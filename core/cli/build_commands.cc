@@ -78,9 +78,12 @@ Result<size_t> IndexFlag(const Args& args, size_t size) {
   return std::min<size_t>(std::stoul(v) - 1, size);
 }
 
-Status BuildpackUrlArg(const Args& args, std::string_view usage, std::string* url) {
+Status BuildpackUrlArg(Context& ctx, const Args& args, std::string_view usage, std::string* url) {
   if (args.positional.size() != 2) return InvalidArgument("Usage: berth " + std::string(usage));
   BERTH_ASSIGN_OR_RETURN(BuildpackRef ref, ParseBuildpackRef(args.positional[1]));
+  if (ctx.env.via_ssh && (ref.kind == BuildpackRef::Kind::kLocal || ref.url.starts_with("/"))) {
+    return PermissionDenied("Over ssh, a buildpack is a URL (https, git), not a path on the host");
+  }
   *url = ref.ToString();
   return Status::Ok();
 }
@@ -89,7 +92,7 @@ Status BuildpacksAdd(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(auto app_list, AppAndList(ctx, args));
   auto& [app, list] = app_list;
   std::string url;
-  BERTH_RETURN_IF_ERROR(BuildpackUrlArg(args, "buildpacks:add APP URL [--index N]", &url));
+  BERTH_RETURN_IF_ERROR(BuildpackUrlArg(ctx, args, "buildpacks:add APP URL [--index N]", &url));
   for (const auto& u : list) {
     if (u == url) return AlreadyExists("The buildpack " + url + " is already set on " + app);
   }
@@ -104,7 +107,7 @@ Status BuildpacksSet(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(auto app_list, AppAndList(ctx, args));
   auto& [app, list] = app_list;
   std::string url;
-  BERTH_RETURN_IF_ERROR(BuildpackUrlArg(args, "buildpacks:set APP URL [--index N]", &url));
+  BERTH_RETURN_IF_ERROR(BuildpackUrlArg(ctx, args, "buildpacks:set APP URL [--index N]", &url));
   BERTH_ASSIGN_OR_RETURN(size_t at, IndexFlag(args, 0));
   if (!args.Has("index")) at = 0;
   if (at < list.size()) list[at] = url;
@@ -124,7 +127,7 @@ Status BuildpacksRemove(Context& ctx, const Args& args) {
     list.erase(list.begin() + static_cast<std::ptrdiff_t>(at));
   } else {
     std::string url;
-    BERTH_RETURN_IF_ERROR(BuildpackUrlArg(args, "buildpacks:remove APP URL|--index N", &url));
+    BERTH_RETURN_IF_ERROR(BuildpackUrlArg(ctx, args, "buildpacks:remove APP URL|--index N", &url));
     std::erase(list, url);
     if (list.size() == before) return NotFound("The buildpack " + url + " is not set on " + app);
   }
