@@ -73,10 +73,11 @@ Result<BuildpackRelease> ParseBuildpackRelease(std::string_view yaml, std::strin
 
 std::string ConfigVarsProfileScript(const std::map<std::string, std::string>& vars) {
   std::string script =
-      "# Config vars from the buildpack's bin/release (config_vars), written by berth.\n";
+      "# Config vars from the buildpack's bin/release (config_vars), written by berth.\n"
+      "# They are defaults: a config var of the app with the same name wins.\n";
   for (const auto& [key, value] : vars) {
     if (!ValidateEnvKey(key).ok() || value.find('\0') != std::string::npos) continue;
-    script += "export " + key + "=" + ShellQuote(value) + "\n";
+    script += "[ -n \"${" + key + "+set}\" ] || export " + key + "=" + ShellQuote(value) + "\n";
   }
   return script;
 }

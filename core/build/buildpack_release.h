@@ -22,9 +22,10 @@ struct BuildpackRelease {
 // command and on a config var key that is not [A-Za-z_][A-Za-z0-9_]*.
 Result<BuildpackRelease> ParseBuildpackRelease(std::string_view yaml, std::string_view buildpack);
 
-// A .profile.d script that exports `vars`: a header comment, then one
-// "export KEY='value'" line a var, sorted by key, with single quotes written
-// as '\''. Keys that are not valid variable names, and values holding a NUL
+// A .profile.d script that exports `vars` as defaults (a var the process
+// already has wins, as on Heroku): a header comment, then one
+// `[ -n "${KEY+set}" ] || export KEY='value'` line a var, sorted by key, with
+// single quotes written as '\''. Keys that are not valid variable names, and values holding a NUL
 // byte, are left out.
 std::string ConfigVarsProfileScript(const std::map<std::string, std::string>& vars);
 

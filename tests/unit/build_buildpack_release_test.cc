@@ -122,12 +122,14 @@ TEST(BuildpackReleaseTest, ProfileScriptQuotesValuesSafely) {
   });
   EXPECT_EQ(script,
             "# Config vars from the buildpack's bin/release (config_vars), written by berth.\n"
-            "export A='it'\\''s $(rm -rf /) `id` \"q\" \\ ; & |'\n"
-            "export EMPTY=''\n"
-            "export MULTI='line1\nline2'\n"
-            "export ZED='last'\n");
+            "# They are defaults: a config var of the app with the same name wins.\n"
+            "[ -n \"${A+set}\" ] || export A='it'\\''s $(rm -rf /) `id` \"q\" \\ ; & |'\n"
+            "[ -n \"${EMPTY+set}\" ] || export EMPTY=''\n"
+            "[ -n \"${MULTI+set}\" ] || export MULTI='line1\nline2'\n"
+            "[ -n \"${ZED+set}\" ] || export ZED='last'\n");
   EXPECT_EQ(ConfigVarsProfileScript({}),
-            "# Config vars from the buildpack's bin/release (config_vars), written by berth.\n");
+            "# Config vars from the buildpack's bin/release (config_vars), written by berth.\n"
+            "# They are defaults: a config var of the app with the same name wins.\n");
 }
 
 }  // namespace
