@@ -1,0 +1,226 @@
+# Helpers for the git-push integration tests (tests/integration/push_*_test.sh):
+# a private sshd in front of berth with a key for the test, git repos made from
+# the sample apps, pushes over ssh with real git, and the release records.
+# Source it after tests/lib/assert.sh; it defines functions only.
+# shellcheck shell=bash
+
+# shellcheck source=scripts/lib/sshd.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib" && pwd)/sshd.sh"
+
+# shellcheck disable=SC2034  # read by the tests
+PUSH_SOURCE_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PUSH_APPS="$PUSH_SOURCE_DIR/tests/apps"
+# shellcheck disable=SC2034  # read by the tests
+PUSH_FIXTURES="$PUSH_SOURCE_DIR/tests/fixtures"
+PUSH_TIMEOUT="${PUSH_TIMEOUT:-200}"  # seconds for one push; ctest allows 300 per test
+PUSH_REMOTE_HOST=root@127.0.0.1
+# The system's python3 for reading JSON (a python3 shim on PATH may start slowly).
+PUSH_PYTHON=/usr/bin/python3
+[[ -x $PUSH_PYTHON ]] || PUSH_PYTHON=python3
+
+# push_test_setup: skips (77) without root, runc, sshd, git, python3 or the cached
+# default stack; re-runs the test in a private mount namespace; makes BERTH_ROOT
+# and PUSH_WORK (scratch for repos and keys), links the default stack, starts sshd
+# with the key PUSH_WORK/admin (ssh-keys:add admin) and exports GIT_SSH_COMMAND,
+# so `git push root@127.0.0.1:APP` reaches berth. Everything is removed on exit,
+# also when the test shell is killed outright.
+push_test_setup() {
+  require_root
+  local tool
+  for tool in /usr/sbin/sshd ssh ssh-keygen ss git runc timeout "$PUSH_PYTHON" tar; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool is missing"; exit 77; }
+  done
+  if ! compgen -G "${BERTH_STACK_CACHE:-/var/cache/berth/stacks}/default/*/.complete" >/dev/null; then
+    echo "SKIP: the default stack is not built (scripts/test.sh builds it into BERTH_STACK_CACHE)"
+    exit 77
+  fi
+  container_test_setup  # re-execs this script in its own mount namespace, then berth_test_root
+  PUSH_WORK="$(mktemp -d /tmp/berth-push.XXXXXX)"
+  export PUSH_WORK
+  PUSH_BG_PIDS=()
+  berth_after_exit push_reap
+  PUSH_REAPER_PID=$BERTH_AFTER_EXIT_PID
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+
+  # git: a fixed identity and no user or system config.
+  export HOME="$PUSH_WORK/home"
+  mkdir -p "$HOME"
+  export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+  export GIT_AUTHOR_NAME="berth test" GIT_AUTHOR_EMAIL="test@berth.invalid"
+  export GIT_COMMITTER_NAME="berth test" GIT_COMMITTER_EMAIL="test@berth.invalid"
+  export GIT_TERMINAL_PROMPT=0
+
+  "$BERTH_BIN" stacks:build default >/dev/null
+
+  export BERTH_AUTHORIZED_KEYS="$PUSH_WORK/authorized_keys"
+  ssh-keygen -q -t ed25519 -N '' -C admin@berth-test -f "$PUSH_WORK/admin"
+  "$BERTH_BIN" ssh-keys:add admin "$PUSH_WORK/admin.pub" >/dev/null
+  berth_start_test_sshd "$PUSH_WORK" "AuthorizedKeysFile $BERTH_AUTHORIZED_KEYS" \
+    "PermitRootLogin forced-commands-only"
+  PUSH_SSH=(ssh -p "$BERTH_SSHD_PORT" -i "$PUSH_WORK/admin" -o StrictHostKeyChecking=no
+    -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -o ConnectTimeout=10
+    -o IdentitiesOnly=yes -o IdentityAgent=none)
+  export GIT_SSH_COMMAND="${PUSH_SSH[*]}"
+  echo "sshd listens on 127.0.0.1:$BERTH_SSHD_PORT; BERTH_ROOT=$BERTH_ROOT"
+}
+
+# Containers a killed berth left behind, mounts under BERTH_ROOT (this is the
+# test's own mount namespace, but rm -rf must not walk into a mounted stack),
+# then the scratch directories.
+push_cleanup_all() {
+  local state id mnt
+  for state in "$BERTH_ROOT"/runtime/*; do
+    [[ -d $state ]] || continue
+    for id in "$state"/*; do
+      [[ -e $id ]] || continue
+      timeout 30 runc --root "$state" delete --force "$(basename "$id")" >/dev/null 2>&1 || true
+    done
+  done
+  while read -r mnt; do
+    umount -l "$mnt" 2>/dev/null || true
+  done < <(awk -v root="$BERTH_ROOT/" 'index($5, root) == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+  rm -rf "$PUSH_WORK"
+}
+
+# The test shell was killed (e.g. SIGKILL at the ctest timeout): no trap ran.
+push_reap() {
+  sleep 3
+  push_cleanup_all
+  rm -rf "$BERTH_ROOT"
+}
+
+berth_test_extra_cleanup() {
+  trap '' INT TERM  # finish cleaning up
+  local pid
+  for pid in "${PUSH_BG_PIDS[@]}"; do berth_stop_pid "$pid"; done
+  if declare -F push_test_extra_cleanup >/dev/null; then push_test_extra_cleanup || true; fi
+  berth_cancel_after_exit "${PUSH_REAPER_PID:-}"
+  berth_stop_test_sshd
+  if ((BERTH_TEST_FAILURES > 0)) && [[ -f $PUSH_WORK/sshd.log ]]; then
+    echo "--- sshd log (last lines)" >&2
+    tail -n 20 "$PUSH_WORK/sshd.log" >&2
+  fi
+  push_cleanup_all
+}
+
+# push_remember_pid PID: a background job stopped on exit.
+push_remember_pid() { PUSH_BG_PIDS+=("$1"); }
+
+# push_make_repo SRC DEST [MESSAGE]: DEST becomes a git repo (branch main) with
+# one commit holding SRC's files (SRC: a directory, or a sample app's name).
+push_make_repo() {
+  local src=$1 dest=$2 message=${3:-initial}
+  [[ $src == /* ]] || src="$PUSH_APPS/$src"
+  mkdir -p "$dest"
+  cp -a "$src/." "$dest/"
+  git -C "$dest" init -q -b main
+  git -C "$dest" add -A
+  git -C "$dest" commit -q -m "$message"
+}
+
+# push_commit DIR MESSAGE: commits every change in DIR (or an empty commit).
+push_commit() {
+  git -C "$1" add -A
+  git -C "$1" commit -q --allow-empty -m "$2"
+}
+
+# push_rev DIR [REV]: the full commit id of REV (default HEAD) in DIR.
+push_rev() { git -C "$1" rev-parse "${2:-HEAD}"; }
+
+# push_url APP: the ssh remote of APP.
+push_url() { echo "$PUSH_REMOTE_HOST:$1"; }
+
+# push_git DIR ARG...: runs `git ARG...` in DIR (bounded by PUSH_TIMEOUT);
+# stdout+stderr in $out, the exit code in $code.
+# shellcheck disable=SC2034  # out and code are read by the calling test
+push_git() {
+  local dir=$1
+  shift
+  set +e
+  out="$(cd "$dir" && timeout "$PUSH_TIMEOUT" git "$@" 2>&1 </dev/null)"
+  code=$?
+  set -e
+}
+
+# push_app DIR APP [REFSPEC...]: pushes DIR (default refspec: main) to APP over ssh;
+# $out and $code as push_git.
+push_app() {
+  local dir=$1 app=$2
+  shift 2
+  (($# > 0)) || set -- main
+  push_git "$dir" push "$(push_url "$app")" "$@"
+}
+
+# push_ssh COMMAND...: runs a berth command over ssh with the test's key; stdin
+# comes from the caller; $out and $code as push_git.
+# shellcheck disable=SC2034
+push_ssh() {
+  set +e
+  out="$(timeout "$PUSH_TIMEOUT" "${PUSH_SSH[@]}" -- "$PUSH_REMOTE_HOST" "$@" 2>&1)"
+  code=$?
+  set -e
+}
+
+# push_json_query PYTHON_EXPR: reads JSON on stdin as `j` and prints the value of
+# the expression: lists joined with commas, objects as sorted "key: value"
+# lines, null as nothing.
+push_json_query() {
+  "$PUSH_PYTHON" -c '
+import json, sys
+j = json.load(sys.stdin)
+x = eval(sys.argv[1], {"j": j})
+if isinstance(x, list):
+    print(",".join(str(i) for i in x))
+elif isinstance(x, dict):
+    print("\n".join("%s: %s" % (k, x[k]) for k in sorted(x)))
+elif x is not None:
+    print(x)
+' "$1"
+}
+
+# push_release_field APP vN FIELD: a field of release vN in `releases APP
+# --format json` (version, description, git_rev, slug_digest, builder,
+# buildpacks, process_types, created_at); fails when there is no such release.
+push_release_field() {
+  local json
+  json="$("$BERTH_BIN" releases "$1" --format json)" || return 1
+  "$PUSH_PYTHON" -c '
+import json, sys
+v = int(sys.argv[1].lstrip("v"))
+for r in json.loads(sys.argv[3]):
+    if r["version"] == v:
+        x = r.get(sys.argv[2])
+        if isinstance(x, list):
+            print(",".join(str(i) for i in x))
+        elif isinstance(x, dict):
+            print("\n".join("%s: %s" % (k, x[k]) for k in sorted(x)))
+        elif x is not None:
+            print(x)
+        sys.exit(0)
+sys.exit(3)
+' "$2" "$3" "$json"
+}
+
+# push_release_count APP: how many releases APP has.
+push_release_count() {
+  "$BERTH_BIN" releases "$1" --format json | push_json_query 'len(j)'
+}
+
+# push_release_versions APP: the versions, newest first, space-separated.
+push_release_versions() {
+  "$BERTH_BIN" releases "$1" --format json | push_json_query '" ".join("v%d" % r["version"] for r in j)'
+}
+
+# push_no_leftovers: asserts that no build or run container, runtime state or
+# mount under BERTH_ROOT is left once the pushes are done.
+push_no_leftovers() {
+  local left
+  left="$(find "$BERTH_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+  assert_eq 0 "$left" "no container directories are left"
+  left="$(find "$BERTH_ROOT"/runtime/* -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+  assert_eq 0 "$left" "no runtime state is left"
+  assert_eq 0 "$(grep -c " $BERTH_ROOT/" /proc/self/mountinfo || true)" "no mounts are left under BERTH_ROOT"
+  left="$(find "$BERTH_ROOT/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
+  assert_eq 0 "$left" "no deploy workspace is left in BERTH_ROOT/tmp"
+}
