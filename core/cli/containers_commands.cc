@@ -2,8 +2,10 @@
 // run:list, run:stop, ps:stop and ps:retire manage them; logs reads their output.
 #include "core/cli/containers_commands.h"
 
+#include <string.h>
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -59,16 +61,27 @@ Result<std::vector<std::string>> AppContainers(ContainerRuntime& runtime, const 
 }
 
 // "TIMESTAMP STREAM TEXT" from the shim's log as Dokku prints it:
-// "TIMESTAMP APP[TYPE.N]: TEXT". The shim's own notes are left out.
+// "TIMESTAMP APP[TYPE.N]: TEXT", and the shim's notes for the user (how the
+// container ended) as Heroku does: "TIMESTAMP berth[TYPE.N]: TEXT". The shim's
+// own technical notes are left out.
 std::optional<std::string> LogLine(const std::string& app, const std::string& id,
                                    const std::string& raw) {
   size_t sp1 = raw.find(' ');
   size_t sp2 = sp1 == std::string::npos ? sp1 : raw.find(' ', sp1 + 1);
   if (sp2 == std::string::npos) return std::nullopt;
   std::string stream = raw.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (stream != "stdout" && stream != "stderr") return std::nullopt;
-  return raw.substr(0, sp1) + " " + app + "[" + id.substr(app.size() + 1) + "]: " +
-         raw.substr(sp2 + 1);
+  if (stream != "stdout" && stream != "stderr" && stream != "berth") return std::nullopt;
+  return raw.substr(0, sp1) + " " + (stream == "berth" ? "berth" : app) + "[" +
+         id.substr(app.size() + 1) + "]: " + raw.substr(sp2 + 1);
+}
+
+// How the last run ended: "137, out of memory", "143, SIGTERM", "1".
+std::string ExitSummary(const ContainerState& state) {
+  int code = state.exit_code.value_or(-1);
+  std::string text = std::to_string(code);
+  if (state.reason == "oom") return text + ", out of memory";
+  const char* signal = state.reason == "signal" ? ::sigabbrev_np(code - 128) : nullptr;
+  return signal == nullptr ? text : text + ", SIG" + signal;
 }
 
 // Stops with --stop-timeout if given, else with the timeout it was started with.
@@ -124,9 +137,11 @@ Status RunList(Context& ctx, const Args& args) {
   for (const std::string& id : ids) {
     auto state = runtime.Inspect(id);
     if (!state.ok()) continue;
-    std::string line = id + "  " + state->status + "  restarts=" + std::to_string(state->restarts);
-    if (state->exit_code) line += "  exit=" + std::to_string(*state->exit_code);
-    ctx.out.Line(line);
+    std::string line = id + "  " + state->status;
+    bool ended = state->status == "exited" || state->status == "stopped" ||
+                 state->status == "restarting";
+    if (ended && state->exit_code) line += " (" + ExitSummary(*state) + ")";
+    ctx.out.Line(line + "  restarts=" + std::to_string(state->restarts));
   }
   return Status::Ok();
 }

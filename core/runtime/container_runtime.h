@@ -30,6 +30,9 @@ struct ContainerState {
   int64_t shim_pid = 0;
   int64_t container_pid = 0;            // 0 when not running or not yet known
   std::optional<int> exit_code;         // of the last run
+  // Why the last run ended: "exit", "signal" (128 + N), or "oom" when the
+  // kernel's OOM killer took it; "" when unknown.
+  std::string reason;
   int64_t exited_at_ms = 0;             // unix milliseconds, 0 if it never exited
   int restarts = 0;
   std::string restart_policy;
@@ -43,7 +46,8 @@ class ContainerRuntime {
   // Runs a one-off container in the foreground with berth's stdin, stdout and
   // stderr attached, on an overlay of `lower_dirs` (topmost first), and removes
   // the container, its mounts and its files afterwards, whatever happened.
-  // Returns the process's exit code (128 + signal when killed).
+  // Returns the process's exit code (128 + signal when killed); when the OOM
+  // killer ended it, a line on stderr says so.
   virtual Result<int> RunAttached(const ContainerSpec& spec,
                                   const std::vector<std::string>& lower_dirs) = 0;
 

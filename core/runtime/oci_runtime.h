@@ -58,7 +58,7 @@ class OciRuntime : public ContainerRuntime {
   Status ForgetRun(const std::string& id);
   // Writes the bundle's on-exit commands and starts its shim. On failure a
   // fresh bundle is removed; a reused one is only unmounted.
-  Status LaunchShim(const std::string& id, const DetachedOptions& options, bool fresh);
+  Status LaunchShim(const ContainerSpec& spec, const DetachedOptions& options, bool fresh);
   std::string RuntimeStateDir() const;
 
   ProcessRunner& runner_;

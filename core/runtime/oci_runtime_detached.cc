@@ -74,7 +74,7 @@ Status OciRuntime::StartDetached(const ContainerSpec& spec,
                                  const DetachedOptions& options) {
   BERTH_RETURN_IF_ERROR(CheckShim(options_.shim_binary, options));
   BERTH_RETURN_IF_ERROR(PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs));
-  return LaunchShim(spec.id, options, /*fresh=*/true);
+  return LaunchShim(spec, options, /*fresh=*/true);
 }
 
 Status OciRuntime::Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
@@ -91,7 +91,7 @@ Status OciRuntime::Restart(const ContainerSpec& spec, const std::vector<std::str
   std::filesystem::remove(BundleDir(spec.id) + "/removed", ec);
   BERTH_RETURN_IF_ERROR(
       PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs, /*reuse=*/true));
-  return LaunchShim(spec.id, options, /*fresh=*/false);
+  return LaunchShim(spec, options, /*fresh=*/false);
 }
 
 Status OciRuntime::ForgetRun(const std::string& id) {
@@ -103,7 +103,9 @@ Status OciRuntime::ForgetRun(const std::string& id) {
   return UnmountIfMounted(BundleDir(id) + "/rootfs");
 }
 
-Status OciRuntime::LaunchShim(const std::string& id, const DetachedOptions& options, bool fresh) {
+Status OciRuntime::LaunchShim(const ContainerSpec& spec, const DetachedOptions& options,
+                              bool fresh) {
+  const std::string& id = spec.id;
   std::string dir = BundleDir(id);
   auto fail = [&](Status status) {
     if (fresh) Cleanup(id);
@@ -122,6 +124,7 @@ Status OciRuntime::LaunchShim(const std::string& id, const DetachedOptions& opti
                "--runtime", options_.runtime_binary, "--runtime-root", RuntimeStateDir(),
                "--restart", options.restart_policy,
                "--stop-timeout-ms", std::to_string(options.stop_timeout.count())};
+  if (!spec.cgroup_path.empty()) shim.argv.insert(shim.argv.end(), {"--cgroup", spec.cgroup_path});
   shim.timeout = std::chrono::seconds(30);
   auto started = runner_.Run(shim);
   if (!started.ok()) return fail(started.status());
@@ -166,6 +169,7 @@ Result<ContainerState> OciRuntime::Inspect(const std::string& id) {
       state.container_pid = j.value("container_pid", int64_t{0});
       int code = j.value("exit_code", -1);
       if (code >= 0) state.exit_code = code;
+      state.reason = j.value("reason", "");
       state.exited_at_ms = j.value("exited_at_ms", int64_t{0});
       state.restarts = j.value("restarts", 0);
       state.restart_policy = j.value("restart_policy", "");

@@ -17,6 +17,10 @@ struct SuperviseOptions {
   std::string id;            // the container id
   std::string runtime;       // runc or crun
   std::string runtime_root;  // the runtime's --root
+  // The container's cgroupsPath (e.g. /berth/ID): where the shim reads, after
+  // each run, whether the OOM killer ended it. Empty: not read.
+  std::string cgroup;
+  std::string cgroup_root = "/sys/fs/cgroup";
   std::string restart = "on-failure:10";  // no | always | on-failure[:N]
   long stop_timeout_ms = 30000;
   long log_max_bytes = 10L << 20;  // rotate log to log.1 past this size
@@ -25,7 +29,9 @@ struct SuperviseOptions {
 };
 
 // `berth-shim start ...`: detaches (double fork, own session, stdio to
-// /dev/null), then supervises the container until it ends for good. The calling
+// /dev/null), then supervises the container until it ends for good, recording
+// its state in BUNDLE/shim.json: status, exit code and why it ended ("reason":
+// exit, signal, or oom when the kernel's OOM killer took it). The calling
 // process returns once the runtime has been started, printing the shim's pid;
 // non-zero with a message on stderr when the shim could not start it.
 int StartDetached(const SuperviseOptions& options);

@@ -13,8 +13,9 @@ int Usage() {
   std::fputs(
       "usage: berth-shim init -- COMMAND...\n"
       "       berth-shim start --bundle DIR --id ID --runtime BIN --runtime-root DIR\n"
-      "                        [--restart no|always|on-failure[:N]] [--stop-timeout-ms MS]\n"
-      "                        [--log-max-bytes N] [--backoff-ms FIRST:MAX]\n",
+      "                        [--cgroup PATH] [--restart no|always|on-failure[:N]]\n"
+      "                        [--stop-timeout-ms MS] [--log-max-bytes N]\n"
+      "                        [--backoff-ms FIRST:MAX]\n",
       stderr);
   return 2;
 }
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
     else if (flag == "--id") o.id = value;
     else if (flag == "--runtime") o.runtime = value;
     else if (flag == "--runtime-root") o.runtime_root = value;
+    else if (flag == "--cgroup") o.cgroup = value;
     else if (flag == "--restart") o.restart = value;
     else if (flag == "--stop-timeout-ms") o.stop_timeout_ms = std::atol(value.c_str());
     else if (flag == "--log-max-bytes") o.log_max_bytes = std::atol(value.c_str());

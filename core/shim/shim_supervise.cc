@@ -1,10 +1,13 @@
-// The supervisor half of berth-shim: detach, run the OCI runtime with the
-// container's output on pipes, log it, restart by policy, stop on SIGTERM.
+// The supervisor half of berth-shim: detach, start the container detached from
+// the OCI runtime (`run -d`) with its output on pipes, log it, reap it as its
+// subreaper, read from its cgroup whether the OOM killer ended it, delete it,
+// restart by policy, stop on SIGTERM.
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -19,7 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "core/shim/memory_cgroup.h"
 #include "core/shim/shim.h"
+#include "core/shim/shim_log.h"
 
 namespace berth::shim {
 namespace {
@@ -30,104 +35,23 @@ int64_t NowMs(clockid_t clock) {
   return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool WriteAll(int fd, const char* data, size_t len) {
-  while (len > 0) {
-    ssize_t n = ::write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    len -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
-// Appends timestamped lines to BUNDLE/log, rotating it to log.1 past max bytes.
-class Log {
- public:
-  Log(std::string path, long max_bytes) : path_(std::move(path)), max_(max_bytes) { Open(); }
-  ~Log() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-
-  void Line(const char* stream, const char* text, size_t len) {
-    char stamp[64];
-    timespec ts{};
-    ::clock_gettime(CLOCK_REALTIME, &ts);
-    tm utc{};
-    ::gmtime_r(&ts.tv_sec, &utc);
-    size_t n = ::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(stamp + n, sizeof stamp - n, ".%06ldZ %s ", ts.tv_nsec / 1000, stream);
-    std::string line = stamp;
-    line.append(text, len);
-    line.push_back('\n');
-    if (size_ + static_cast<long>(line.size()) > max_ && size_ > 0) Rotate();
-    if (fd_ >= 0 && WriteAll(fd_, line.data(), line.size())) {
-      size_ += static_cast<long>(line.size());
-    }
-  }
-
-  void Message(const char* text) { Line("shim", text, std::strlen(text)); }
-
- private:
-  void Open() {
-    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-    struct stat st {};
-    size_ = fd_ >= 0 && ::fstat(fd_, &st) == 0 ? static_cast<long>(st.st_size) : 0;
-  }
-  void Rotate() {
-    if (fd_ >= 0) ::close(fd_);
-    ::rename(path_.c_str(), (path_ + ".1").c_str());
-    Open();
-  }
-
-  std::string path_;
-  long max_;
-  int fd_ = -1;
-  long size_ = 0;
-};
-
-// One output stream of the container: a pipe read into whole lines.
-struct Stream {
-  const char* name;
-  int fd = -1;
-  std::string partial;
-
-  // Reads what is there; returns false at EOF or error (fd closed then).
-  bool Pump(Log& log) {
-    char buf[8192];
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
-    if (n <= 0) {
-      Flush(log);
-      ::close(fd);
-      fd = -1;
-      return false;
-    }
-    partial.append(buf, static_cast<size_t>(n));
-    size_t start = 0;
-    size_t nl;
-    while ((nl = partial.find('\n', start)) != std::string::npos) {
-      log.Line(name, partial.data() + start, nl - start);
-      start = nl + 1;
-    }
-    partial.erase(0, start);
-    if (partial.size() >= 16384) Flush(log);
-    return true;
-  }
-  void Flush(Log& log) {
-    if (!partial.empty()) log.Line(name, partial.data(), partial.size());
-    partial.clear();
-  }
-};
-
 struct State {
   const char* status = "starting";  // starting running restarting exited stopped
   long container_pid = 0;
   int exit_code = -1;
+  const char* reason = "";  // why the last run ended: exit, signal or oom
   int64_t exited_at_ms = 0;
   int restarts = 0;
   int64_t started_at_ms = 0;
 };
+
+// How a run ended: the OOM killer took a process of a container that then
+// failed; else a signal (128 + N) or a plain exit.
+const char* ExitReason(int code, int64_t oom_kills) {
+  if (oom_kills > 0 && code != 0) return "oom";
+  if (code > 128 && code <= 128 + 64) return "signal";
+  return "exit";
+}
 
 class Supervisor {
  public:
@@ -149,14 +73,15 @@ class Supervisor {
   }
 
   void WriteState() {
-    char json[512];
+    char json[768];
     std::snprintf(json, sizeof json,
                   "{\"id\":\"%s\",\"shim_pid\":%ld,\"container_pid\":%ld,\"status\":\"%s\","
-                  "\"exit_code\":%d,\"exited_at_ms\":%lld,\"restarts\":%d,"
+                  "\"exit_code\":%d,\"reason\":\"%s\",\"exited_at_ms\":%lld,\"restarts\":%d,"
                   "\"restart_policy\":\"%s\",\"stop_timeout_ms\":%ld,\"started_at_ms\":%lld}\n",
                   o_.id.c_str(), static_cast<long>(::getpid()), state_.container_pid,
-                  state_.status, state_.exit_code, static_cast<long long>(state_.exited_at_ms),
-                  state_.restarts, o_.restart.c_str(), o_.stop_timeout_ms,
+                  state_.status, state_.exit_code, state_.reason,
+                  static_cast<long long>(state_.exited_at_ms), state_.restarts,
+                  o_.restart.c_str(), o_.stop_timeout_ms,
                   static_cast<long long>(state_.started_at_ms));
     std::string tmp = o_.bundle + "/shim.json.tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -171,6 +96,14 @@ class Supervisor {
     std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root};
     argv.insert(argv.end(), args.begin(), args.end());
     return Command(argv);
+  }
+
+  // Deletes the runtime's record of the container (and with it its cgroup),
+  // if it has one.
+  void ForgetRun() {
+    if (::access((o_.runtime_root + "/" + o_.id).c_str(), F_OK) == 0) {
+      Runtime({"delete", "--force", o_.id});
+    }
   }
 
   // Runs argv to completion, output discarded (SIGKILLed after 10 s).
@@ -204,7 +137,8 @@ class Supervisor {
     _exit(127);
   }
 
-  // Starts `runtime run`; false when it could not even be forked.
+  // Starts `runtime run -d`, which passes the pipes on to the container as
+  // its stdout and stderr; false when it could not even be forked.
   bool StartContainer() {
     int out[2];
     int err[2];
@@ -215,9 +149,9 @@ class Supervisor {
     }
     std::string pid_file = o_.bundle + "/container.pid";
     ::unlink(pid_file.c_str());
-    // The last run's record, if runc kept one, would refuse the same id.
-    Runtime({"delete", "--force", o_.id});
-    std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root, "run",
+    // The last run's record, if a crash kept one, would refuse the same id.
+    ForgetRun();
+    std::vector<std::string> argv = {o_.runtime, "--root", o_.runtime_root, "run", "-d",
                                      "--pid-file", pid_file, "--bundle", o_.bundle, o_.id};
     runtime_pid_ = Spawn(argv, out[1], err[1]);
     ::close(out[1]);
@@ -246,6 +180,18 @@ class Supervisor {
     std::fclose(f);
   }
 
+  // Sends `sig` to the container's init: through the runtime, else directly.
+  // Before the container exists only a SIGKILL is sent (to the runtime).
+  void Signal(int sig) {
+    if (state_.container_pid > 0) {
+      if (Runtime({"kill", o_.id, sig == SIGKILL ? "KILL" : "TERM"}) != 0) {
+        ::kill(static_cast<pid_t>(state_.container_pid), sig);
+      }
+    } else if (sig == SIGKILL && runtime_pid_ > 0) {
+      ::kill(runtime_pid_, SIGKILL);
+    }
+  }
+
   // SIGTERM or SIGINT: stop for good. A sigqueue'd value overrides the timeout.
   void BeginStop(const signalfd_siginfo& si) {
     if (stopping_) return;
@@ -255,14 +201,17 @@ class Supervisor {
     char msg[96];
     std::snprintf(msg, sizeof msg, "stopping: SIGTERM, SIGKILL after %ld ms", timeout);
     log_.Message(msg);
-    if (runtime_pid_ > 0) {
-      if (Runtime({"kill", o_.id, "TERM"}) != 0) ::kill(runtime_pid_, SIGTERM);
-    }
+    Signal(SIGTERM);  // or once the runtime has started it (see Reaped)
     kill_at_ms_ = NowMs(CLOCK_MONOTONIC) + timeout;
   }
 
+  // Handles the end of a child; true when it ends the current run.
+  bool Reaped(pid_t pid, int status, int& exit_code);
   // Waits for one run of the container to end; returns its exit code.
   int WaitForExit(int sig_fd);
+  // Reads why the run that ended with `code` ended, notes it, and deletes the
+  // runtime's record (and the container's cgroup).
+  void RecordExit(int code);
   // Sleeps `ms` unless a stop arrives first (then returns false).
   bool Backoff(int sig_fd, long ms);
   void FinalCleanup();
@@ -277,20 +226,60 @@ class Supervisor {
   bool stopping_ = false;
   bool killed_ = false;
   int64_t kill_at_ms_ = 0;
-  pid_t runtime_pid_ = -1;
+  pid_t runtime_pid_ = -1;  // `runtime run -d`, until it has started the container
+  // Children reaped before their pid was known (the container ending while
+  // the runtime still runs): pid and wait status.
+  std::vector<std::pair<pid_t, int>> early_;
   Stream out_{"stdout", -1, {}};
   Stream err_{"stderr", -1, {}};
 };
 
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+bool Supervisor::Reaped(pid_t pid, int status, int& exit_code) {
+  if (pid == runtime_pid_) {
+    runtime_pid_ = -1;
+    if (ExitCode(status) != 0) {  // it did not start; its error is in the log
+      exit_code = ExitCode(status);
+      return true;
+    }
+    ReadContainerPid();
+    if (state_.container_pid == 0) {
+      log_.Message("the runtime wrote no container pid");
+      exit_code = 255;
+      return true;
+    }
+    if (stopping_) Signal(SIGTERM);
+    for (const auto& [early_pid, early_status] : early_) {
+      if (early_pid == state_.container_pid) {
+        exit_code = ExitCode(early_status);
+        return true;
+      }
+    }
+    return false;
+  }
+  if (state_.container_pid > 0 && pid == state_.container_pid) {
+    exit_code = ExitCode(status);
+    return true;
+  }
+  // The runtime's own helpers, reparented to us; or the container, early.
+  if (runtime_pid_ > 0 && early_.size() < 64) early_.emplace_back(pid, status);
+  return false;
+}
+
 int Supervisor::WaitForExit(int sig_fd) {
   int exit_code = -1;
-  bool reaped = false;
-  while (!reaped) {
-    int timeout = state_.container_pid == 0 ? 50 : -1;
+  bool ended = false;
+  early_.clear();
+  while (!ended) {
+    // A container that is not our child (a runtime that double-forks) is
+    // watched by polling, once a second.
+    int timeout = state_.container_pid > 0 ? 1000 : 50;
     if (stopping_ && !killed_) {
       int64_t left = kill_at_ms_ - NowMs(CLOCK_MONOTONIC);
-      int wait = static_cast<int>(std::max<int64_t>(0, left));
-      timeout = timeout < 0 ? wait : std::min(timeout, wait);
+      timeout = std::min(timeout, static_cast<int>(std::max<int64_t>(0, left)));
     }
     pollfd fds[3] = {{sig_fd, POLLIN, 0}, {out_.fd, POLLIN, 0}, {err_.fd, POLLIN, 0}};
     ::poll(fds, 3, timeout);
@@ -303,31 +292,48 @@ int Supervisor::WaitForExit(int sig_fd) {
       }
     }
     int status = 0;
-    if (::waitpid(runtime_pid_, &status, WNOHANG) == runtime_pid_) {
-      reaped = true;
-      exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    pid_t pid;
+    while (!ended && (pid = ::waitpid(-1, &status, WNOHANG)) > 0) {
+      ended = Reaped(pid, status, exit_code);
     }
-    if (state_.container_pid == 0) ReadContainerPid();
-    if (stopping_ && !killed_ && NowMs(CLOCK_MONOTONIC) >= kill_at_ms_) {
+    if (!ended && runtime_pid_ < 0 && state_.container_pid > 0 &&
+        ::kill(static_cast<pid_t>(state_.container_pid), 0) != 0 && errno == ESRCH) {
+      log_.Message("the container ended outside the shim; its exit status is unknown");
+      exit_code = 255;
+      ended = true;
+    }
+    if (!ended && stopping_ && !killed_ && NowMs(CLOCK_MONOTONIC) >= kill_at_ms_) {
       killed_ = true;
       log_.Message("stop timeout passed: SIGKILL");
-      if (Runtime({"kill", o_.id, "KILL"}) != 0) ::kill(runtime_pid_, SIGKILL);
+      Signal(SIGKILL);
     }
   }
   // The container's processes are gone; take what is left in the pipes.
-  for (Stream* s : {&out_, &err_}) {
-    if (s->fd < 0) continue;
-    ::fcntl(s->fd, F_SETFL, O_NONBLOCK);
-    while (s->fd >= 0) {
-      pollfd p = {s->fd, POLLIN, 0};
-      if (::poll(&p, 1, 0) <= 0) break;
-      s->Pump(log_);
-    }
-    s->Flush(log_);
-    if (s->fd >= 0) ::close(s->fd), s->fd = -1;
+  out_.Drain(log_);
+  err_.Drain(log_);
+  if (runtime_pid_ > 0) {  // it failed to report the container's start
+    ::kill(runtime_pid_, SIGKILL);
+    ::waitpid(runtime_pid_, nullptr, 0);
+    runtime_pid_ = -1;
   }
-  runtime_pid_ = -1;
   return exit_code;
+}
+
+void Supervisor::RecordExit(int code) {
+  MemoryCgroup cgroup = FindMemoryCgroup(o_.cgroup_root, o_.cgroup);
+  int64_t oom_kills = OomKills(cgroup);
+  state_.exit_code = code;
+  state_.reason = ExitReason(code, oom_kills);
+  state_.exited_at_ms = NowMs(CLOCK_REALTIME);
+  state_.container_pid = 0;
+  char msg[160];
+  std::snprintf(msg, sizeof msg, "container exited with status %d (%s)", code, state_.reason);
+  log_.Message(msg);
+  if (std::strcmp(state_.reason, "oom") == 0) {
+    std::string note = "container killed: " + OutOfMemoryText(MemoryLimit(cgroup));
+    log_.Note(note.c_str());
+  }
+  ForgetRun();
 }
 
 bool Supervisor::Backoff(int sig_fd, long ms) {
@@ -371,7 +377,7 @@ void Supervisor::RunOnExitCommands() {
 }
 
 void Supervisor::FinalCleanup() {
-  Runtime({"delete", "--force", o_.id});
+  ForgetRun();
   std::string rootfs = o_.bundle + "/rootfs";
   while (::umount2(rootfs.c_str(), MNT_DETACH) == 0) {
   }
@@ -387,6 +393,8 @@ int Supervisor::Run(int ready_fd) {
   sigemptyset(&set);
   for (int s : {SIGTERM, SIGINT, SIGCHLD, SIGHUP, SIGPIPE}) sigaddset(&set, s);
   sigprocmask(SIG_BLOCK, &set, nullptr);
+  // The container's init is reparented to the shim once `run -d` returns.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   int sig_fd = ::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
   WriteState();
   while (true) {
@@ -403,12 +411,7 @@ int Supervisor::Run(int ready_fd) {
       ready_fd = -1;
     }
     int code = WaitForExit(sig_fd);
-    state_.exit_code = code;
-    state_.exited_at_ms = NowMs(CLOCK_REALTIME);
-    state_.container_pid = 0;
-    char msg[128];
-    std::snprintf(msg, sizeof msg, "container exited with status %d", code);
-    log_.Message(msg);
+    RecordExit(code);
     if (stopping_) {
       state_.status = "stopped";
       break;
@@ -424,6 +427,7 @@ int Supervisor::Run(int ready_fd) {
     delay = std::min(delay, o_.backoff_max_ms);
     state_.status = "restarting";
     WriteState();
+    char msg[128];
     std::snprintf(msg, sizeof msg, "restarting in %ld ms (restart %d)", delay, state_.restarts + 1);
     log_.Message(msg);
     if (!Backoff(sig_fd, delay)) {

@@ -2,9 +2,11 @@
 # Single quotes hold text for the container's shell, unexpanded here.
 # shellcheck disable=SC2016
 # resource:limit applied by `berth run` through runc's cgroups: a process that
-# allocates past its memory limit is killed, a loop that forks more than the
-# pids limit allows cannot, and the CPU quota reaches the cgroup. Runs in its
-# own mount namespace so a failure leaks no mount onto the host.
+# allocates past its memory limit is killed and berth says so, a loop that forks
+# more than the pids limit allows cannot, and the CPU quota reaches the cgroup.
+# A detached container killed by the OOM killer has it recorded by its shim
+# (shim.json, run:list, logs). Runs in its own mount namespace so a failure
+# leaks no mount onto the host.
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
@@ -23,6 +25,11 @@ assert_eq "survived 200000000" "$out" "without a limit the allocation succeeds"
 run_berth run demo sh -c "$grow"
 assert_not_contains "$out" "survived" "a process past its memory limit does not survive"
 assert_eq 137 "$code" "it is killed by the OOM killer (SIGKILL)"
+assert_contains "$out" "the process was killed: out of memory (limit 64M); raise it with" \
+  "berth run says the OOM killer ended it, and how to raise the limit"
+run_berth run demo sh -c 'sleep 10 & kill -9 $!; wait $!'
+assert_eq 137 "$code" "a process killed otherwise ends with 137 too"
+assert_not_contains "$out" "out of memory" "but is not said to be out of memory"
 run_berth run demo sh -c 'x=$(head -c 1000000 /dev/zero | tr "\0" x); echo ok ${#x}'
 assert_eq "ok 1000000" "$out" "an allocation within the limit works"
 
@@ -63,6 +70,31 @@ for _ in $(seq 50); do
 done
 wait "$runner"
 assert_eq 50000 "$quota" "the CPU limit becomes the cgroup's quota"
+
+# A detached container past its memory limit: its shim records why it ended.
+"$BERTH_BIN" resource:limit demo --memory 32m >/dev/null
+hog="$("$BERTH_BIN" run:detached demo --restart no sh -c "echo allocating; $grow")"
+field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$BERTH_ROOT/containers/$1/shim.json"; }
+exited() { [[ "$(field "$1" status)" == exited ]]; }
+wait_for 30 exited "$hog" || fail "the detached hog did not end: $(cat "$BERTH_ROOT/containers/$hog/shim.json")"
+assert_eq 137 "$(field "$hog" exit_code)" "the detached hog was SIGKILLed"
+assert_eq oom "$(field "$hog" reason)" "its shim records that the OOM killer ended it"
+assert_contains "$("$BERTH_BIN" run:list demo)" "$hog  exited (137, out of memory)" \
+  "run:list shows it was out of memory"
+run_berth logs demo
+assert_contains "$(tail -n 1 <<<"$out")" "berth[run.${hog##*.}]: container killed: out of memory (limit 32M)" \
+  "logs ends with the shim's note of the OOM kill"
+assert_contains "$out" "demo[run.${hog##*.}]: allocating" "after the container's own output"
+clean="$("$BERTH_BIN" run:detached demo --restart no sh -c 'exit 3')"
+wait_for 10 exited "$clean" || fail "the clean container did not end"
+assert_eq exit "$(field "$clean" reason)" "an ordinary exit is recorded as such"
+"$BERTH_BIN" resource:limit-clear demo >/dev/null
+"$BERTH_BIN" ps:retire >/dev/null
+if [[ ! -d "/sys/fs/cgroup/memory/berth/$hog" && ! -d "/sys/fs/cgroup/memory/berth/$clean" ]]; then
+  pass "the containers' memory cgroups are gone"
+else
+  fail "a memory cgroup of $hog or $clean is left"
+fi
 
 left="$(find "$BERTH_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
 assert_eq 0 "$left" "no container directories are left"

@@ -50,7 +50,14 @@ assert_contains "$out" "Removed bv0ad40a63" "the veth without an address is remo
 assert_eq "" "$("$BERTH_BIN" network:report demo --network-addresses)" "the address is released"
 assert_eq "" "$(ip netns list)" "no network namespaces are left"
 assert_eq "" "$(ip -o link show type veth)" "no veths are left"
-if [[ "$container_pid" != 0 ]] && [[ -d "/proc/$container_pid" ]]; then
+# Killed, it may stay a zombie for a moment: its shim (its parent) is gone, so
+# the host's init reaps it.
+runs() {
+  local state
+  state="$(sed -E 's/.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null || true)"
+  [[ -n "$state" && "$state" != Z ]]
+}
+if [[ "$container_pid" != 0 ]] && runs "$container_pid"; then
   fail "the container's process $container_pid still runs"
 else
   pass "the container's process is gone"

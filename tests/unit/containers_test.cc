@@ -1,6 +1,6 @@
 // Detached containers: the store's containers table, the v1 -> latest schema
-// migration, and the commands (logs, run:list, run:stop, ps:stop, ps:retire)
-// against FakeContainerRuntime.
+// migration, and the commands (logs, run:list, run:stop, ps:stop, ps:retire,
+// ps:start, ps:restore, enter) against FakeContainerRuntime.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -152,13 +152,39 @@ TEST_F(ContainersCommandTest, PsStopStopsEveryRunningContainerOfTheApp) {
   EXPECT_EQ(runtime_.stops.size(), 3u) << "stopped ones are not stopped again";
 }
 
-TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndExitCode) {
+TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndHowTheLastRunEnded) {
   AddRunning("demo.run.1", {});
-  runtime_.containers["demo.run.1"].state.status = "exited";
+  AddRunning("demo.run.2", {});
+  AddRunning("demo.run.3", {});
+  AddRunning("demo.run.4", {});
+  auto ended = [&](const std::string& id, const std::string& status, int code,
+                   const std::string& reason) {
+    auto& state = runtime_.containers[id].state;
+    state.status = status;
+    state.exit_code = code;
+    state.reason = reason;
+  };
+  ended("demo.run.1", "exited", 1, "exit");
   runtime_.containers["demo.run.1"].state.restarts = 2;
-  runtime_.containers["demo.run.1"].state.exit_code = 1;
+  ended("demo.run.2", "exited", 137, "oom");
+  ended("demo.run.3", "stopped", 143, "signal");
   ASSERT_TRUE(RunOk({"run:list", "demo"}));
-  EXPECT_THAT(out(), HasSubstr("demo.run.1  exited  restarts=2  exit=1"));
+  EXPECT_THAT(out(), HasSubstr("demo.run.1  exited (1)  restarts=2\n"));
+  EXPECT_THAT(out(), HasSubstr("demo.run.2  exited (137, out of memory)  restarts=0\n"));
+  EXPECT_THAT(out(), HasSubstr("demo.run.3  stopped (143, SIGTERM)  restarts=0\n"));
+  EXPECT_THAT(out(), HasSubstr("demo.run.4  running  restarts=0\n"));
+}
+
+TEST_F(ContainersCommandTest, LogsShowTheShimsNotesForTheUserButNotItsOwn) {
+  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout allocating",
+                            "2024-01-01T00:00:02.000000Z shim container exited with status 137",
+                            "2024-01-01T00:00:02.000001Z berth container killed: out of memory "
+                            "(limit 32M)"});
+  ASSERT_TRUE(RunOk({"logs", "demo"}));
+  EXPECT_EQ(out(),
+            "2024-01-01T00:00:01.000000Z demo[run.1]: allocating\n"
+            "2024-01-01T00:00:02.000001Z berth[run.1]: container killed: out of memory "
+            "(limit 32M)\n");
 }
 
 TEST_F(ContainersCommandTest, PsRetireRemovesContainersWithoutAShimAndStaleRecords) {
