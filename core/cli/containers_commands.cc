@@ -187,11 +187,15 @@ Status PsRetire(Context& ctx, const Args&) {
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   ContainerRuntime& runtime = ctx.runtime;
   BERTH_ASSIGN_OR_RETURN(auto ids, runtime.List());
-  ctx.out.Step("Retiring containers whose shim is gone");
+  ctx.out.Step("Retiring containers whose shim and owner are gone");
   int retired = 0;
   for (const std::string& id : ids) {
     auto state = runtime.Inspect(id);
-    if (state.ok() && state->shim_alive) continue;
+    if (state.ok() && !state->shim_alive && state->owner_alive) {
+      ctx.out.Detail("Kept " + id + ": berth process " + std::to_string(state->owner_pid) +
+                     " runs it");
+    }
+    if (state.ok() && state->InUse()) continue;
     BERTH_RETURN_IF_ERROR(runtime.Remove(id));
     DetachNetwork(ctx, id);
     BERTH_RETURN_IF_ERROR(ctx.store->RemoveContainer(id));

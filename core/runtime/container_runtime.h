@@ -22,10 +22,13 @@ struct DetachedOptions {
   std::vector<std::vector<std::string>> on_exit;
 };
 
-// A detached container as its shim last recorded it (BUNDLE/shim.json).
+// A container as its shim last recorded it (BUNDLE/shim.json), or an attached
+// run as its owner did.
 struct ContainerState {
   std::string id;
-  std::string status;  // starting running restarting exited stopped; "dead": shim gone
+  // starting running restarting exited stopped; "dead": shim and owner gone.
+  // An attached run is "running" while its owner lives.
+  std::string status;
   bool shim_alive = false;
   int64_t shim_pid = 0;
   int64_t container_pid = 0;            // 0 when not running or not yet known
@@ -37,6 +40,14 @@ struct ContainerState {
   int restarts = 0;
   std::string restart_policy;
   std::chrono::milliseconds stop_timeout{30000};  // the one it was started with
+  // The berth process that made the bundle (0: none recorded): for an attached
+  // `run`, the one that runs it in the foreground; for a detached one, the one
+  // starting it. While it lives, the container is in use even without a shim.
+  int64_t owner_pid = 0;
+  bool owner_alive = false;
+
+  // Something looks after the container: its shim, or its owner.
+  bool InUse() const { return shim_alive || owner_alive; }
 };
 
 class ContainerRuntime {
@@ -46,8 +57,9 @@ class ContainerRuntime {
   // Runs a one-off container in the foreground with berth's stdin, stdout and
   // stderr attached, on an overlay of `lower_dirs` (topmost first), and removes
   // the container, its mounts and its files afterwards, whatever happened.
-  // Returns the process's exit code (128 + signal when killed); when the OOM
-  // killer ended it, a line on stderr says so.
+  // Returns the process's exit code (128 + signal when killed). The bundle
+  // names the calling process its owner meanwhile, so it is not taken for a
+  // crash's leftovers; when the OOM killer ended it, a line on stderr says so.
   virtual Result<int> RunAttached(const ContainerSpec& spec,
                                   const std::vector<std::string>& lower_dirs) = 0;
 

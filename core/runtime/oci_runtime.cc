@@ -1,11 +1,14 @@
 #include "core/runtime/oci_runtime.h"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "core/base/files.h"
 #include "core/runtime/oci_config.h"
@@ -14,6 +17,36 @@
 
 namespace berth {
 namespace {
+
+// When process `pid` started, in clock ticks since boot (/proc/PID/stat's 22nd
+// field); 0 when there is no such process. With the pid it names one process
+// for good: a pid can be reused, the pair cannot.
+uint64_t ProcessStartTime(int64_t pid) {
+  auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return 0;
+  size_t pos = stat->rfind(')');  // the command name may hold spaces and parentheses
+  for (int field = 2; field < 22 && pos != std::string::npos; ++field) {
+    pos = stat->find(' ', pos + 1);
+  }
+  if (pos == std::string::npos) return 0;
+  return std::strtoull(stat->c_str() + pos + 1, nullptr, 10);
+}
+
+// Writes BUNDLE/owner whole (a rename) but not durably: it speaks of a live
+// process, which a crash of the host ends anyway, so it is not worth an fsync
+// on every `berth run`.
+Status WriteOwner(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Internal(ErrnoMessage("cannot write " + tmp));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    return Internal(ErrnoMessage("cannot rename " + tmp + " to " + path));
+  }
+  return Status::Ok();
+}
 
 // An attached run's process, OOM-killed: what happened and what to do.
 void ReportOutOfMemory(const ContainerSpec& spec, const std::string& what) {
@@ -68,7 +101,8 @@ void OciRuntime::Cleanup(const std::string& id) {
 }
 
 Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
-                                 const std::vector<std::string>& lower_dirs, bool reuse) {
+                                 const std::vector<std::string>& lower_dirs, BundleUse use) {
+  bool reuse = use == BundleUse::kDetachedAgain;
   std::string dir = BundleDir(spec.id);
   ContainerSpec capped = spec;
   // A container cannot get more open files than berth itself may have: raising
@@ -82,17 +116,38 @@ Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
     return AlreadyExists("A container named " + spec.id + " already exists");
   }
   BERTH_RETURN_IF_ERROR(MakeDirs(dir, 0700));
-
-  Status prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
+  // First, so that ps:retire never takes a bundle being made for a crash's leftovers.
+  int64_t pid = ::getpid();
+  nlohmann::json owner = {{"pid", pid},
+                          {"start_time", ProcessStartTime(pid)},
+                          {"attached", use == BundleUse::kAttached}};
+  Status prepared = WriteOwner(dir + "/owner", owner.dump() + "\n");
+  if (prepared.ok()) {
+    prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
+  }
   if (prepared.ok()) prepared = WriteFileAtomic(dir + "/config.json", config, 0600);
   if (!prepared.ok() && reuse) (void)UnmountIfMounted(dir + "/rootfs");
   if (!prepared.ok() && !reuse) Cleanup(spec.id);
   return prepared;
 }
 
+void OciRuntime::ReadOwner(const std::string& id, ContainerState& state) const {
+  auto text = ReadFile(BundleDir(id) + "/owner");
+  if (!text.ok()) return;
+  auto owner = nlohmann::json::parse(*text, nullptr, false);
+  if (!owner.is_object()) return;
+  state.owner_pid = owner.value("pid", int64_t{0});
+  uint64_t start_time = owner.value("start_time", uint64_t{0});
+  state.owner_alive = state.owner_pid > 0 && start_time > 0 &&
+                      ProcessStartTime(state.owner_pid) == start_time;
+  if (!state.shim_alive && state.owner_alive && state.status == "dead") {
+    state.status = owner.value("attached", false) ? "running" : "starting";
+  }
+}
+
 Result<int> OciRuntime::RunAttached(const ContainerSpec& spec,
                                     const std::vector<std::string>& lower_dirs) {
-  BERTH_RETURN_IF_ERROR(PrepareBundle(spec, lower_dirs));
+  BERTH_RETURN_IF_ERROR(PrepareBundle(spec, lower_dirs, BundleUse::kAttached));
   std::string dir = BundleDir(spec.id);
   // With a memory limit, runc keeps the container (and its cgroup) after it
   // exits, so that an OOM kill can be read from the cgroup. That costs a

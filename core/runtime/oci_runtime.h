@@ -50,10 +50,17 @@ class OciRuntime : public ContainerRuntime {
   std::vector<std::string> RuntimeArgv() const;
   // Removes the runtime's record, the overlay mount and the bundle directory.
   void Cleanup(const std::string& id);
-  // Writes config.json and mounts the overlay; cleans up after itself on failure.
-  // `reuse`: the bundle may exist already (its log and upper dir are kept).
+  enum class BundleUse {
+    kAttached,       // a fresh bundle for RunAttached
+    kDetached,       // a fresh bundle for a shim
+    kDetachedAgain,  // a shim's bundle, which may exist already (log and upper dir kept)
+  };
+  // Records this process as the bundle's owner, writes config.json and mounts
+  // the overlay; cleans up after itself on failure.
   Status PrepareBundle(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
-                       bool reuse = false);
+                       BundleUse use);
+  // Fills in owner_pid and owner_alive from BUNDLE/owner.
+  void ReadOwner(const std::string& id, ContainerState& state) const;
   // Deletes the runtime's record of `id` (whatever its state) and unmounts its rootfs.
   Status ForgetRun(const std::string& id);
   // Writes the bundle's on-exit commands and starts its shim. On failure a

@@ -73,7 +73,8 @@ Status OciRuntime::StartDetached(const ContainerSpec& spec,
                                  const std::vector<std::string>& lower_dirs,
                                  const DetachedOptions& options) {
   BERTH_RETURN_IF_ERROR(CheckShim(options_.shim_binary, options));
-  BERTH_RETURN_IF_ERROR(PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs));
+  BERTH_RETURN_IF_ERROR(
+      PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs, BundleUse::kDetached));
   return LaunchShim(spec, options, /*fresh=*/true);
 }
 
@@ -90,7 +91,7 @@ Status OciRuntime::Restart(const ContainerSpec& spec, const std::vector<std::str
   std::error_code ec;
   std::filesystem::remove(BundleDir(spec.id) + "/removed", ec);
   BERTH_RETURN_IF_ERROR(
-      PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs, /*reuse=*/true));
+      PrepareBundle(WithInit(spec, options_.shim_binary), lower_dirs, BundleUse::kDetachedAgain));
   return LaunchShim(spec, options, /*fresh=*/false);
 }
 
@@ -179,6 +180,7 @@ Result<ContainerState> OciRuntime::Inspect(const std::string& id) {
   state.shim_alive = ShimAlive(state.shim_pid);
   bool final = state.status == "exited" || state.status == "stopped";
   if (!state.shim_alive && !final) state.status = "dead";
+  ReadOwner(id, state);
   return state;
 }
 

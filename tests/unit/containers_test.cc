@@ -187,6 +187,22 @@ TEST_F(ContainersCommandTest, LogsShowTheShimsNotesForTheUserButNotItsOwn) {
             "(limit 32M)\n");
 }
 
+TEST_F(ContainersCommandTest, PsRetireKeepsAContainerWhoseOwnerStillRunsIt) {
+  // An attached `berth run`: a bundle without a shim, but its berth process lives.
+  AddRunning("demo.run.1", {});
+  auto& attached = runtime_.containers["demo.run.1"].state;
+  attached.shim_alive = false;
+  attached.owner_alive = true;
+  attached.owner_pid = 4242;
+  // The same after its berth process crashed.
+  AddRunning("demo.run.2", {});
+  runtime_.containers["demo.run.2"].state.shim_alive = false;
+  runtime_.containers["demo.run.2"].state.owner_pid = 4243;
+  ASSERT_TRUE(RunOk({"ps:retire"}));
+  EXPECT_THAT(runtime_.removed, ElementsAre("demo.run.2"));
+  EXPECT_THAT(out(), HasSubstr("Kept demo.run.1: berth process 4242 runs it"));
+}
+
 TEST_F(ContainersCommandTest, PsRetireRemovesContainersWithoutAShimAndStaleRecords) {
   AddRunning("demo.run.1", {});
   AddRunning("demo.run.2", {});
