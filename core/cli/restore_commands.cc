@@ -1,11 +1,18 @@
 // Starting detached containers again from their store records: ps:start (an
 // app's stopped ones) and ps:restore (every one that should run, e.g. after a
-// reboot), and entering a running one (enter).
+// reboot, several apps at a time), and entering a running one (enter).
 #include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <sstream>
+#include <thread>
 
 #include "core/cli/app_container.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
+#include "core/state/sqlite_store.h"
 
 namespace berth {
 namespace {
@@ -35,6 +42,65 @@ std::vector<std::string> RunningContainers(Context& ctx, const std::string& app)
     if (state.ok() && state->shim_alive && state->status == "running") running.push_back(r.id);
   }
   return running;
+}
+
+// Starts the app's containers that should run but do not. One that cannot
+// start does not keep the others down; the first failure is returned.
+Status RestoreApp(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+  ctx.out.Step("Restoring " + app);
+  Status first_failure;
+  for (const ContainerRecord& record : records) {
+    if (record.desired != "running" || ShimAlive(ctx, record.id)) continue;
+    Status started = StartAgain(ctx, record);
+    if (started.ok()) continue;
+    ctx.out.Error(record.id + ": " + started.message());
+    if (first_failure.ok()) first_failure = started;
+  }
+  return first_failure;
+}
+
+// At most this many apps are restored at once: starting a container is mostly
+// waiting (mounts, the runtime, the network), so more than the CPUs is fine.
+constexpr size_t kParallelApps = 4;
+
+// Runs `each` for every app, up to kParallelApps at a time, and returns what
+// each returned. Each worker has its own store connection and output, which
+// is printed in one piece once its app is done, so apps' lines do not mix.
+std::vector<Status> ForEachAppInParallel(Context& ctx, const std::vector<std::string>& apps,
+                                         Status (*each)(Context&, const std::string&)) {
+  std::vector<Status> results(apps.size());
+  size_t jobs = std::min(kParallelApps, apps.size());
+  if (jobs <= 1) {
+    for (size_t i = 0; i < apps.size(); ++i) results[i] = each(ctx, apps[i]);
+    return results;
+  }
+  std::mutex print;
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < apps.size(); i = next++) {
+      std::ostringstream out;
+      std::ostringstream err;
+      Output output(out, err, ctx.out.quiet());
+      auto store = SqliteStore::Open(ctx.env.root + "/berth.db");
+      if (store.ok()) {
+        Context mine{store->get(), ctx.plugins, ctx.runner, output, ctx.in, ctx.env, ctx.runtime};
+        results[i] = each(mine, apps[i]);
+      } else {
+        results[i] = store.status();
+        output.Error(apps[i] + ": " + store.status().message());
+      }
+      std::lock_guard<std::mutex> lock(print);
+      ctx.out.Raw(out.str());
+      ctx.out.err() << err.str();
+      ctx.out.Flush();
+    }
+  };
+  std::vector<std::thread> workers;
+  for (size_t j = 1; j < jobs; ++j) workers.emplace_back(work);
+  work();
+  for (std::thread& worker : workers) worker.join();
+  return results;
 }
 
 Status NeedRoot(Context& ctx) {
@@ -68,20 +134,17 @@ Status PsRestore(Context& ctx, const Args& args) {
     apps.push_back(app);
   }
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  std::vector<Status> results = ForEachAppInParallel(ctx, apps, RestoreApp);
+  std::string failed;
   Status first_failure;
-  for (const std::string& app : apps) {
-    BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
-    ctx.out.Step("Restoring " + app);
-    for (const ContainerRecord& record : records) {
-      if (record.desired != "running" || ShimAlive(ctx, record.id)) continue;
-      Status started = StartAgain(ctx, record);
-      if (started.ok()) continue;
-      // One container that cannot start does not keep the others down.
-      ctx.out.Error(record.id + ": " + started.message());
-      if (first_failure.ok()) first_failure = started;
-    }
+  for (size_t i = 0; i < apps.size(); ++i) {
+    if (results[i].ok()) continue;
+    failed += (failed.empty() ? "" : ", ") + apps[i];
+    if (first_failure.ok()) first_failure = results[i];
   }
-  return first_failure;
+  if (first_failure.ok()) return Status::Ok();
+  return Status(first_failure.code(), "Not every container could be restored (" + failed +
+                                          "); see the errors above");
 }
 
 Status Enter(Context& ctx, const Args& args) {

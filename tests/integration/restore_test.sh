@@ -3,8 +3,8 @@
 # shellcheck disable=SC2016
 # Starting detached containers again: after its shim and its process are
 # killed with -9 (what a reboot does to them) ps:restore brings the container
-# back, on the same bundle so its log continues, with its bridge network made
-# anew; `enter` runs a command in it; ps:start runs it again after ps:stop.
+# back (with two other apps', in parallel), on the same bundle so its log
+# continues, with its bridge network made anew; `enter` runs a command in it; ps:start runs it again after ps:stop.
 # Runs in its own mount and network namespaces.
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
@@ -29,21 +29,38 @@ shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim
 "$BERTH_BIN" network:set --global subnet 10.213.4.0/24 >/dev/null
 "$BERTH_BIN" network:set demo mode bridge >/dev/null
 
-id="$("$BERTH_BIN" run:detached demo sh -c 'echo start; while true; do echo tick; sleep 0.2; done')"
+ticker='echo start; while true; do echo tick; sleep 0.2; done'
+id="$("$BERTH_BIN" run:detached demo sh -c "$ticker")"
 wait_for 10 grep -q "stdout tick" "$containers/$id/log" || fail "the container did not start"
+# Two more apps, restored in parallel with demo.
+declare -A others
+for app in second third; do
+  "$BERTH_BIN" apps:create "$app" >/dev/null
+  others[$app]="$("$BERTH_BIN" run:detached "$app" sh -c "$ticker")"
+  wait_for 10 grep -q "stdout tick" "$containers/${others[$app]}/log" || fail "$app did not start"
+done
 
-# --- a "reboot": shim and container killed with -9 ---------------------------
-shim_pid="$(field "$id" shim_pid)"
-container_pid="$(field "$id" container_pid)"
-kill -9 "$shim_pid"
-kill -9 "$container_pid" 2>/dev/null || true
-wait_for 5 shim_gone "$shim_pid" || fail "the shim did not die"
+# --- a "reboot": shims and containers killed with -9 --------------------------
+for killed in "$id" "${others[@]}"; do
+  shim_pid="$(field "$killed" shim_pid)"
+  container_pid="$(field "$killed" container_pid)"
+  kill -9 "$shim_pid"
+  kill -9 "$container_pid" 2>/dev/null || true
+  wait_for 5 shim_gone "$shim_pid" || fail "the shim of $killed did not die"
+done
 assert_contains "$("$BERTH_BIN" run:list demo)" "$id  dead" "run:list shows it dead"
 
 run_berth ps:restore --all
 assert_eq 0 "$code" "ps:restore succeeds [$out]"
 assert_contains "$out" "Starting $id" "ps:restore starts the container that should run"
 wait_for 10 status_is "$id" running || fail "not running after ps:restore"
+for app in second third; do
+  assert_contains "$out" $'-----> Restoring '"$app"$'\n       Starting '"${others[$app]}" \
+    "$app is restored too, its lines together"
+  wait_for 10 status_is "${others[$app]}" running || fail "$app is not running after ps:restore"
+done
+"$BERTH_BIN" ps:stop second --stop-timeout 1 >/dev/null
+"$BERTH_BIN" ps:stop third --stop-timeout 1 >/dev/null
 wait_for 10 starts_at_least "$id" 2 || fail "the log did not continue: $(starts "$id") starts"
 pass "the container runs again and its log continues"
 assert_eq "$id=10.213.4.2" "$("$BERTH_BIN" network:report demo --network-addresses)" \

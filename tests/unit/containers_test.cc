@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 
 #include "core/cli/containers_commands.h"
 #include "core/state/migrations.h"
@@ -278,6 +279,50 @@ TEST_F(ContainersCommandTest, PsStartStartsStoppedOnesAgainAndPsRestoreOnlyWante
   ASSERT_TRUE(RunOk({"ps:restore", "demo"}));
   EXPECT_EQ(runtime_.restarted.size(), 2u) << "a running one is left alone";
   EXPECT_EQ(Run({"ps:restore", "nope"}).ExitCode(), 20);
+}
+
+// ps:restore after a reboot: every app's containers are dead; several apps
+// start at once (the fake's Restart takes 100 ms, as a real one might).
+class RestoreTest : public ContainersCommandTest {
+ protected:
+  // A new app with one detached container whose shim died; returns its id.
+  std::string AddDeadApp(const std::string& app) {
+    EXPECT_TRUE(RunOk({"apps:create", app}));
+    EXPECT_TRUE(RunOk({"run:detached", app, "sleep", "9"}));
+    std::string id = out().substr(0, out().find('\n'));
+    runtime_.containers[id].state.shim_alive = false;
+    runtime_.containers[id].state.status = "dead";
+    return id;
+  }
+};
+
+TEST_F(RestoreTest, PsRestoreStartsAppsInParallelAtMostFourAtATimeKeepingEachAppsLinesTogether) {
+  FakeStack();
+  std::map<std::string, std::string> ids;
+  for (const std::string app : {"a1", "a2", "a3", "a4", "a5", "a6"}) ids[app] = AddDeadApp(app);
+  runtime_.restart_delay = std::chrono::milliseconds(100);
+  ASSERT_TRUE(RunOk({"ps:restore", "--all"}));
+  EXPECT_EQ(runtime_.restarted.size(), 6u);
+  EXPECT_GE(runtime_.max_restarts_at_once, 2) << "apps are restored in parallel";
+  EXPECT_LE(runtime_.max_restarts_at_once, 4) << "at most four at a time";
+  for (const auto& [app, id] : ids) {
+    EXPECT_THAT(out(), HasSubstr("-----> Restoring " + app + "\n       Starting " + id + "\n"));
+    EXPECT_TRUE(runtime_.containers[id].state.shim_alive) << id;
+  }
+  EXPECT_EQ(err(), "");
+}
+
+TEST_F(RestoreTest, PsRestoreFailsWhenAnAppCannotStartButStartsTheOthers) {
+  FakeStack();
+  std::string a = AddDeadApp("a1");
+  std::string b = AddDeadApp("b1");
+  std::string c = AddDeadApp("c1");
+  runtime_.restart_errors[b] = Internal("the OCI runtime failed");
+  Status status = Run({"ps:restore", "--all"});
+  EXPECT_EQ(status.ExitCode(), 1);
+  EXPECT_THAT(status.message(), HasSubstr("(b1)"));
+  EXPECT_THAT(err(), HasSubstr(" !     " + b + ": the OCI runtime failed"));
+  EXPECT_THAT(runtime_.restarted, ::testing::UnorderedElementsAre(a, c));
 }
 
 TEST_F(ContainersCommandTest, EnterExecsInTheNamedOrFirstRunningContainer) {

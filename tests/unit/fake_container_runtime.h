@@ -1,9 +1,13 @@
 // FakeContainerRuntime: containers as entries in a map, for unit tests of the
-// commands. Nothing runs; tests set the state and log lines they need.
+// commands. Nothing runs; tests set the state and log lines they need. Safe to
+// call from several threads (ps:restore starts apps in parallel).
 #pragma once
 
+#include <algorithm>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/runtime/container_runtime.h"
@@ -20,11 +24,13 @@ class FakeContainerRuntime : public ContainerRuntime {
   };
 
   Result<int> RunAttached(const ContainerSpec& spec, const std::vector<std::string>&) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     attached.push_back(spec);
     return attached_exit_code;
   }
   Status StartDetached(const ContainerSpec& spec, const std::vector<std::string>&,
                        const DetachedOptions& options) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     if (!start_error.ok()) return start_error;
     if (containers.contains(spec.id)) return AlreadyExists(spec.id);
     Container c{spec, options, {}, {}};
@@ -38,6 +44,14 @@ class FakeContainerRuntime : public ContainerRuntime {
   }
   Status Restart(const ContainerSpec& spec, const std::vector<std::string>& lower_dirs,
                  const DetachedOptions& options) override {
+    {
+      std::lock_guard<std::recursive_mutex> lock(mutex);
+      max_restarts_at_once = std::max(max_restarts_at_once, ++restarts_now);
+    }
+    std::this_thread::sleep_for(restart_delay);  // the time a real start takes
+    std::lock_guard<std::recursive_mutex> lock(mutex);
+    --restarts_now;
+    if (restart_errors.contains(spec.id)) return restart_errors[spec.id];
     auto it = containers.find(spec.id);
     if (it == containers.end()) return StartDetached(spec, lower_dirs, options);
     if (it->second.state.shim_alive) return FailedPrecondition(spec.id + " is running already");
@@ -49,6 +63,7 @@ class FakeContainerRuntime : public ContainerRuntime {
     return Status::Ok();
   }
   Result<int> Exec(const std::string& id, const std::vector<std::string>& args, bool) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     auto it = containers.find(id);
     if (it == containers.end()) return NotFound("No container " + id);
     if (!it->second.state.shim_alive) return FailedPrecondition(id + " is not running");
@@ -56,6 +71,7 @@ class FakeContainerRuntime : public ContainerRuntime {
     return exec_exit_code;
   }
   Status Stop(const std::string& id, std::chrono::milliseconds timeout) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     auto it = containers.find(id);
     if (it == containers.end()) return NotFound(id);
     stops.emplace_back(id, timeout);
@@ -64,25 +80,30 @@ class FakeContainerRuntime : public ContainerRuntime {
     return Status::Ok();
   }
   Status Kill(const std::string& id, int signal) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     kills.emplace_back(id, signal);
     return containers.contains(id) ? Status::Ok() : NotFound(id);
   }
   Status Remove(const std::string& id) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     containers.erase(id);
     removed.push_back(id);
     return Status::Ok();
   }
   Result<ContainerState> Inspect(const std::string& id) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     auto it = containers.find(id);
     if (it == containers.end()) return NotFound("No container " + id);
     return it->second.state;
   }
   Result<std::vector<std::string>> List() override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     std::vector<std::string> ids;
     for (const auto& [id, c] : containers) ids.push_back(id);
     return ids;
   }
   Result<std::vector<std::string>> Logs(const std::string& id, size_t tail) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     auto it = containers.find(id);
     if (it == containers.end()) return NotFound(id);
     const auto& log = it->second.log;
@@ -90,6 +111,7 @@ class FakeContainerRuntime : public ContainerRuntime {
     return std::vector<std::string>(log.begin() + static_cast<std::ptrdiff_t>(first), log.end());
   }
   Result<std::vector<std::string>> LogsAfter(const std::string& id, uint64_t& offset) override {
+    std::lock_guard<std::recursive_mutex> lock(mutex);
     auto it = containers.find(id);
     if (it == containers.end()) return std::vector<std::string>{};
     const auto& log = it->second.log;
@@ -106,8 +128,13 @@ class FakeContainerRuntime : public ContainerRuntime {
   std::vector<std::pair<std::string, int>> kills;
   std::vector<std::string> removed;
   std::vector<std::string> restarted;
+  std::map<std::string, Status> restart_errors;  // Restart of these ids fails so
+  std::chrono::milliseconds restart_delay{0};
+  int restarts_now = 0;
+  int max_restarts_at_once = 0;  // the most Restart calls that overlapped
   std::vector<std::pair<std::string, std::vector<std::string>>> execs;
   int exec_exit_code = 0;
+  std::recursive_mutex mutex;  // guards everything above
 };
 
 }  // namespace berth::test
