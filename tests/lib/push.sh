@@ -152,6 +152,38 @@ push_app() {
   push_git "$dir" push "$(push_url "$app")" "$@"
 }
 
+# push_app_bg DIR APP NAME [REFSPEC...]: push_app in the background; its output goes
+# to PUSH_WORK/NAME.out and its exit code, once done, to PUSH_WORK/NAME.code.
+# Collect it with push_wait NAME.
+push_app_bg() {
+  local dir=$1 app=$2 name=$3
+  shift 3
+  (($# > 0)) || set -- main
+  rm -f "$PUSH_WORK/$name.code"
+  (
+    rc=0
+    cd "$dir" && timeout "$PUSH_TIMEOUT" git push "$(push_url "$app")" "$@" \
+      >"$PUSH_WORK/$name.out" 2>&1 </dev/null || rc=$?
+    echo "$rc" >"$PUSH_WORK/$name.code"
+  ) &
+  push_remember_pid $!
+}
+
+# push_done NAME: true once the background push NAME has finished.
+push_done() { [[ -s $PUSH_WORK/$1.code ]]; }
+
+# push_wait NAME: waits for the background push NAME; $out and $code as push_git.
+# shellcheck disable=SC2034
+push_wait() {
+  if ! wait_for "$PUSH_TIMEOUT" push_done "$1"; then
+    out="$(cat "$PUSH_WORK/$1.out" 2>/dev/null)"
+    code=124
+    return 0
+  fi
+  out="$(cat "$PUSH_WORK/$1.out")"
+  code="$(cat "$PUSH_WORK/$1.code")"
+}
+
 # push_ssh COMMAND...: runs a berth command over ssh with the test's key; stdin
 # comes from the caller; $out and $code as push_git.
 # shellcheck disable=SC2034
