@@ -57,6 +57,13 @@ else
   pass "the second push failed while the first was still building"
 fi
 assert_not_contains "$(builds_log one)" "start $rev_b" "the second push never started a build"
+# The output streams back as it happens: the first push's client already shows
+# the buildpack's line while that buildpack is still sleeping.
+if wait_for 5 grep -q "remote: -----> Slow build of $rev_a: sleeping" "$PUSH_WORK/a.out" && ! push_done a; then
+  pass "the build output reaches the pusher while the build runs"
+else
+  fail "the build output did not stream back during the build: [$(cat "$PUSH_WORK/a.out")]"
+fi
 
 push_wait a
 assert_eq 0 "$code" "the first push succeeds: $out"
