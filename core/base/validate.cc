@@ -110,6 +110,17 @@ Status ValidateProcessType(std::string_view type) {
   return Status::Ok();
 }
 
+Status ValidateRestartPolicy(std::string_view p) {
+  bool ok = p == "no" || p == "always" || p == "on-failure";
+  if (p.starts_with("on-failure:") && p.size() > 11 && p.size() < 16) {
+    ok = p.find_first_not_of("0123456789", 11) == std::string_view::npos;
+  }
+  if (!ok) {
+    return InvalidArgument("Invalid restart policy " + Shown(p) + ": use no, always or on-failure[:N]");
+  }
+  return Status::Ok();
+}
+
 Status ValidateSimpleName(std::string_view what, std::string_view name) {
   bool ok = !name.empty() && name.size() <= 100 && IsAlnum(name[0]);
   for (char c : name) ok = ok && (IsAlnum(c) || c == '.' || c == '_' || c == '@' || c == '-');

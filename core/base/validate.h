@@ -24,6 +24,8 @@ Result<int> ParsePort(std::string_view text);
 Status ValidateProcessType(std::string_view type);
 // A name for an ssh key or a plugin: letters, digits, '.', '_', '@', '-'.
 Status ValidateSimpleName(std::string_view what, std::string_view name);
+// A restart policy of a detached container: no, always, on-failure[:N].
+Status ValidateRestartPolicy(std::string_view policy);
 // A non-negative count no larger than `max`, decimal digits only.
 Result<int> ParseCount(std::string_view what, std::string_view text, int max);
 

@@ -52,6 +52,7 @@ Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
   AppContainer c;
   c.extra_env = extra_env;
   c.command = command;
+  c.mode = mode;
   BERTH_ASSIGN_OR_RETURN(std::string stack_name, SelectedStack(ctx, app));
   BERTH_ASSIGN_OR_RETURN(StackInfo stack, CurrentStack(ctx.env.root, stack_name));
   c.lower_dirs = {stack.rootfs};
@@ -131,6 +132,7 @@ Status StartAppContainer(Context& ctx, AppContainer& container, DetachedOptions 
 std::string SavedContainerJson(const AppContainer& container, const DetachedOptions& options) {
   nlohmann::json saved = {{"args", container.command},
                           {"env", container.extra_env},
+                          {"launch", container.mode == LaunchMode::kShell ? "shell" : "exec"},
                           {"restart_policy", options.restart_policy},
                           {"stop_timeout_ms", options.stop_timeout.count()}};
   return saved.dump();
@@ -158,7 +160,15 @@ Result<AppContainer> RebuildAppContainer(Context& ctx, const ContainerRecord& re
     return FailedPrecondition("The record of " + record.id +
                               " does not say what it runs; remove it with ps:retire");
   }
-  return BuildAppContainer(ctx, record.app, record.process_type, record.instance, args, extra_env);
+  LaunchMode mode = saved.is_object() && saved.value("launch", "exec") == "shell" ? LaunchMode::kShell
+                                                                                  : LaunchMode::kExec;
+  BERTH_ASSIGN_OR_RETURN(auto release, CurrentRelease(ctx, record.app));
+  BERTH_ASSIGN_OR_RETURN(AppContainer c,
+                         BuildReleaseContainer(ctx, record.app, release ? &*release : nullptr, mode,
+                                               record.process_type, record.instance, args, extra_env));
+  c.spec.id = record.id;
+  c.spec.cgroup_path = "/berth/" + record.id;
+  return c;
 }
 
 }  // namespace berth

@@ -12,11 +12,16 @@
 
 namespace berth {
 
+// How a release's process runs under the launcher (builder/launch), which
+// sources .profile.d first: argv as given, or one command line for `sh -c`.
+enum class LaunchMode { kExec, kShell };
+
 struct AppContainer {
   ContainerSpec spec;
   std::vector<std::string> lower_dirs;  // the overlay's lower layers, topmost first
   std::vector<std::string> extra_env;   // the KEY=VALUE pairs given on the command line
   std::vector<std::string> command;     // what the user asked to run (before the launcher)
+  LaunchMode mode = LaunchMode::kExec;  // how `command` runs in a release
 };
 
 // The release an app's containers run: its unpacked slug (a directory holding
@@ -32,10 +37,6 @@ std::string SlugLayerDir(const std::string& berth_root, const std::string& diges
 
 // The app's current (newest) release; nullopt before its first deploy.
 Result<std::optional<RunningRelease>> CurrentRelease(Context& ctx, const std::string& app);
-
-// How a release's process runs under the launcher (builder/launch), which
-// sources .profile.d first: argv as given, or one command line for `sh -c`.
-enum class LaunchMode { kExec, kShell };
 
 // A fresh instance number for a one-off container (APP.run.N).
 int NewRunInstance();
@@ -71,7 +72,8 @@ Status StartAppContainer(Context& ctx, AppContainer& container, DetachedOptions 
 
 // What the store keeps to start a detached container again (ContainerRecord::spec).
 std::string SavedContainerJson(const AppContainer& container, const DetachedOptions& options);
-// Rebuilds a stored container with the app's current config, limits and mounts.
+// Rebuilds a stored container (same id) with the app's current release,
+// config, limits and mounts.
 Result<AppContainer> RebuildAppContainer(Context& ctx, const ContainerRecord& record,
                                          DetachedOptions& options);
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/base/validate.h"
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
 
@@ -37,17 +38,6 @@ Result<std::chrono::milliseconds> StopTimeout(Context& ctx, const std::string& a
     return InvalidArgument("The stop timeout is a whole number of seconds, not '" + text + "'");
   }
   return std::chrono::milliseconds(std::stoll(text) * 1000);
-}
-
-Status ValidRestartPolicy(const std::string& p) {
-  bool ok = p == "no" || p == "always" || p == "on-failure";
-  if (p.starts_with("on-failure:") && p.size() > 11 && p.size() < 16) {
-    ok = p.find_first_not_of("0123456789", 11) == std::string::npos;
-  }
-  if (!ok) {
-    return InvalidArgument("Invalid restart policy '" + p + "': use no, always or on-failure[:N]");
-  }
-  return Status::Ok();
 }
 
 // The app's containers: those the runtime has (ids are APP.TYPE.N).
@@ -111,7 +101,7 @@ Status RunDetached(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(auto stored_policy,
                          ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
   options.restart_policy = args.Flag("restart", stored_policy.value_or(options.restart_policy));
-  BERTH_RETURN_IF_ERROR(ValidRestartPolicy(options.restart_policy));
+  BERTH_RETURN_IF_ERROR(ValidateRestartPolicy(options.restart_policy));
   BERTH_ASSIGN_OR_RETURN(options.stop_timeout, StopTimeout(ctx, app, args));
   int n = NewRunInstance();
   BERTH_ASSIGN_OR_RETURN(AppContainer container,

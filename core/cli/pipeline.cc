@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <set>
 
 #include "core/base/files.h"
 
@@ -11,11 +12,18 @@ namespace {
 
 const PipelineHandlers* installed = nullptr;
 
+// The commands registered through PipelineHandler().
+std::set<std::string, std::less<>>& PipelineNames() {
+  static std::set<std::string, std::less<>> names;
+  return names;
+}
+
 }  // namespace
 
 void InstallPipelineHandlers(const PipelineHandlers& handlers) { installed = &handlers; }
 
 Handler PipelineHandler(std::string_view command) {
+  PipelineNames().emplace(command);
   if (installed == nullptr) return nullptr;
   auto it = installed->find(command);
   return it == installed->end() ? nullptr : it->second;
@@ -23,8 +31,12 @@ Handler PipelineHandler(std::string_view command) {
 
 bool NeedsPipeline(const std::vector<std::string>& words) {
   if (installed != nullptr || words.empty()) return false;  // this is berth-pipeline
-  const CommandSpec* spec = BuiltinCommands().Find(words[0]);
-  return spec != nullptr && spec->handler == nullptr;
+  return IsPipelineCommand(words[0]);
+}
+
+bool IsPipelineCommand(std::string_view command) {
+  (void)BuiltinCommands();  // registers the command table, naming the pipeline's commands
+  return PipelineNames().contains(command);
 }
 
 Status ExecPipeline(const std::string& berth_bin, char** argv) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/cli/command.h"
 
@@ -22,7 +23,11 @@ void InstallPipelineHandlers(const PipelineHandlers& handlers);
 // The handler of a pipeline command: nullptr in `berth`, which forwards it.
 Handler PipelineHandler(std::string_view command);
 
-// Whether `words` (after global flags) must run in berth-pipeline.
+// Whether `command` is one of berth-pipeline's commands.
+bool IsPipelineCommand(std::string_view command);
+
+// Whether `words` (after global flags) must run in berth-pipeline: a pipeline
+// command, and this is berth itself.
 bool NeedsPipeline(const std::vector<std::string>& words);
 
 // Replaces this process with berth-pipeline (beside `berth_bin`) run with

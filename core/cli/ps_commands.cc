@@ -65,6 +65,34 @@ Status Scale(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// ps:set APP restart-policy|stop-timeout-seconds [VALUE]: used by the next
+// start of each container (no value: back to the default).
+Status PsSet(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  if (args.positional.size() < 2 || args.positional.size() > 3) {
+    return InvalidArgument("Usage: berth ps:set APP restart-policy|stop-timeout-seconds [VALUE]");
+  }
+  const std::string& key = args.positional[1];
+  if (key != "restart-policy" && key != "stop-timeout-seconds") {
+    return InvalidArgument("Unknown ps setting '" + key.substr(0, 40) +
+                           "': use restart-policy or stop-timeout-seconds");
+  }
+  if (args.positional.size() == 2) {
+    BERTH_RETURN_IF_ERROR(ctx.store->UnsetProperty("ps", Scope::App(app), key));
+    ctx.out.Step("Unsetting " + key);
+    return Status::Ok();
+  }
+  const std::string& value = args.positional[2];
+  if (key == "restart-policy") {
+    BERTH_RETURN_IF_ERROR(ValidateRestartPolicy(value));
+  } else {
+    BERTH_RETURN_IF_ERROR(ParseCount("stop-timeout-seconds", value, 3600).status());
+  }
+  BERTH_RETURN_IF_ERROR(ctx.store->SetProperty("ps", Scope::App(app), key, value));
+  ctx.out.Step("Setting " + key + " to " + value);
+  return Status::Ok();
+}
+
 Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(auto formation, Formation(ctx, app));
   BERTH_ASSIGN_OR_RETURN(auto policy, ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
@@ -100,7 +128,7 @@ void RegisterPsCommands(CommandRegistry& registry) {
        .summary = "Stop an app's containers for good; their logs stay until ps:retire",
        .handler = PsStop, .flags = {{"all"}, {"stop-timeout", true}}},
       {.name = "ps:retire", .usage = "ps:retire",
-       .summary = "Remove containers whose shim is gone: bundles, logs, mounts, runtime records",
+       .summary = "Remove dead containers and what crashes left: bundles, logs, mounts, veths",
        .handler = PsRetire, .takes_app = false, .host_only = true},
       {.name = "ps:start", .usage = "ps:start APP",
        .summary = "Start an app's stopped containers again (their logs continue)",
@@ -108,6 +136,8 @@ void RegisterPsCommands(CommandRegistry& registry) {
       {.name = "ps:restore", .usage = "ps:restore [APP|--all]",
        .summary = "Start every container that should be running but is not (after a reboot)",
        .handler = PsRestore, .flags = {{"all"}}},
+      {.name = "ps:set", .usage = "ps:set APP restart-policy|stop-timeout-seconds [VALUE]",
+       .summary = "Set how containers restart (no, always, on-failure[:N]) and stop", .handler = PsSet},
       {.name = "ps:rebuild", .usage = "ps:rebuild APP",
        .summary = "Build the last deployed commit again and release it",
        .handler = PipelineHandler("ps:rebuild")},

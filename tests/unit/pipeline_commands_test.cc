@@ -20,16 +20,16 @@ class BuildCommandsTest : public test::CommandTest {
   }
 };
 
-TEST_F(BuildCommandsTest, PipelineCommandsAreForwardedNotRunHere) {
+TEST_F(BuildCommandsTest, PipelineCommandsAreMarkedForBerthPipeline) {
   for (const char* name : {"git-receive-pack", "git-upload-pack", "git-hook", "git:from-archive",
                            "git:sync", "ps:rebuild", "releases:rollback"}) {
-    EXPECT_TRUE(NeedsPipeline({name, "shop"})) << name;
+    EXPECT_TRUE(IsPipelineCommand(name)) << name;
   }
-  for (const char* name : {"apps:list", "releases", "builds:list", "git:set", "buildpacks:add"}) {
-    EXPECT_FALSE(NeedsPipeline({name})) << name;
+  for (const char* name : {"apps:list", "config:get", "releases", "builds:list", "git:set",
+                           "buildpacks:add", "no-such-command"}) {
+    EXPECT_FALSE(IsPipelineCommand(name)) << name;
   }
   EXPECT_FALSE(NeedsPipeline({}));
-  EXPECT_FALSE(NeedsPipeline({"no-such-command"}));
 }
 
 TEST_F(BuildCommandsTest, GitTransportsAndTheHookAreHiddenFromHelp) {

@@ -1,0 +1,61 @@
+// The scheduler: runs a release's processes as containers APP.TYPE.N (one
+// berth-shim each), health-checks new web containers before traffic moves to
+// them, switches the proxy, and retires the old containers after
+// wait-to-retire. No daemon: every step runs in the berth command that asked
+// for it; the delayed retirement is a small detached berth process.
+//
+// Containers of one deploy share a generation G (their id is APP.TYPE.N.G), so
+// new ones can run beside the old ones while they are checked.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/cli/app_container.h"
+#include "core/cli/command.h"
+
+namespace berth {
+
+inline constexpr char kSchedulerPlugin[] = "scheduler";
+
+// What a deploy runs: the release (slug, commit) and its process types.
+struct DeployTarget {
+  RunningRelease release;
+  std::map<std::string, std::string> process_types;  // type -> command
+  std::string label;                                 // "v3", for messages and triggers
+};
+
+// Starts every process type with a quantity above 0 (the formation; web=1 by
+// default, app.json `formation` for a new app) beside the running ones,
+// checks them, runs predeploy before and postdeploy after, moves traffic and
+// schedules the old containers' retirement. On failure the new containers are
+// removed, the proxy is untouched and the old ones keep serving.
+Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget& target);
+
+// Changes the running containers to the formation without a new deploy: adds
+// missing instances (checked before they get traffic) and removes extra ones
+// (after traffic has left them).
+Status ApplyFormation(Context& ctx, const std::string& app);
+
+// Runs `command` (a command line) of `target` in a one-off container attached
+// to berth's output; kFailedPrecondition naming `what` when it exits non-zero.
+Status RunOneOffCommand(Context& ctx, const std::string& app, const RunningRelease& release,
+                        const std::string& what, const std::string& command);
+
+// The app's current release as a deploy target (the newest release);
+// kFailedPrecondition when the app has never been deployed.
+Result<DeployTarget> CurrentTarget(Context& ctx, const std::string& app);
+
+// A config change of a deployed app: records a new release of the current slug
+// with the app's config now (described as `description`, e.g. "Set FOO") and
+// deploys it. Does nothing for an app that was never deployed.
+Status RedeployWithNewRelease(Context& ctx, const std::string& app, const std::string& description);
+
+// Stops and removes the app's containers older than generation `keep`.
+Status RetireOldGenerations(Context& ctx, const std::string& app, int keep);
+
+// The generation of a scheduler container id (APP.TYPE.N.G); 0 for other ids.
+int GenerationOf(const std::string& container_id);
+
+}  // namespace berth
