@@ -87,6 +87,7 @@ assert_eq 0 "$code" "config:unset HELLO_BUILDPACK: $out"
 
 # The cache survives: build 2; GREETING changed.
 run_berth config:set tp "GREETING=second greeting"
+assert_eq 0 "$code" "config:set tp GREETING=second greeting: $out"
 push_commit "$repo" "second"
 rev2="$(push_rev "$repo")"
 push_app "$repo" tp
@@ -97,6 +98,7 @@ assert_eq "second greeting|build 2 of revision $rev2" \
 
 # --- URL#tag: the tagged version -------------------------------------------------
 run_berth config:set tp "BUILDPACK_URL=$bp_repo#v1"
+assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$bp_repo#v1: $out"
 push_commit "$repo" "third"
 push_app "$repo" tp
 assert_eq 0 "$code" "the push with BUILDPACK_URL=<repo>#v1 succeeds: $out"
@@ -105,6 +107,7 @@ assert_contains "$out" "remote: -----> Saying hello" "the tagged buildpack runs"
 assert_not_contains "$out" "Saying hello (v2)" "the tag's version runs, not main's"
 assert_contains "$out" "This is build number 3 of this app" "the cache is the app's, whatever the buildpack ref"
 run_berth config:set tp "BUILDPACK_URL=$bp_repo#no-such-tag"
+assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$bp_repo#no-such-tag: $out"
 push_commit "$repo" "fourth"
 push_app "$repo" tp
 assert_eq 1 "$((code != 0))" "a missing #ref fails the push"
@@ -130,12 +133,14 @@ assert_eq "" "$(push_release_field tp v4 process_types)" \
 assert_eq "second greeting" "$("$BERTH_BIN" run tp cat after.txt)" "the second buildpack's file is in the slug"
 # BUILDPACK_URL wins over .buildpacks.
 run_berth config:set tp "BUILDPACK_URL=$hello_src"
+assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$hello_src: $out"
 push_commit "$repo" "BUILDPACK_URL over .buildpacks"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<a plain directory> works: $out"
 assert_not_contains "$out" "After app detected" "BUILDPACK_URL wins over .buildpacks"
 assert_eq Hello "$(push_release_field tp v5 buildpacks)" "v5 was built by hello alone"
 run_berth config:unset tp BUILDPACK_URL
+assert_eq 0 "$code" "config:unset tp BUILDPACK_URL: $out"
 
 # --- buildpacks:add / list / remove / clear ---------------------------------------
 git -C "$repo" rm -q .buildpacks
@@ -180,11 +185,13 @@ done
 push_remember_pid $!
 berth_wait_for_port "$http_port" 15 || fail "the http server for the tarball did not start"
 run_berth config:set tp "BUILDPACK_URL=http://127.0.0.1:$http_port/hello.tgz"
+assert_eq 0 "$code" "config:set tp BUILDPACK_URL=http://127.0.0.1:\$http_port/hello.tgz: $out"
 push_commit "$repo" "from a tarball over http"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<an http .tgz> works: $out"
 assert_contains "$out" "remote: -----> Saying hello" "the downloaded tarball's buildpack runs"
 run_berth config:set tp "BUILDPACK_URL=$PUSH_WORK/hello.tgz"
+assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$PUSH_WORK/hello.tgz: $out"
 push_commit "$repo" "from a local tarball"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<a local .tgz> works: $out"

@@ -95,6 +95,9 @@ berth_test_extra_cleanup() {
   local pid
   for pid in "${PUSH_BG_PIDS[@]}"; do berth_stop_pid "$pid"; done
   if declare -F push_test_extra_cleanup >/dev/null; then push_test_extra_cleanup || true; fi
+  # The apps' own containers, if a deploy started any.
+  timeout 60 "$BERTH_BIN" ps:stop --all --stop-timeout 1 >/dev/null 2>&1 || true
+  timeout 60 "$BERTH_BIN" ps:retire >/dev/null 2>&1 || true
   berth_cancel_after_exit "${PUSH_REAPER_PID:-}"
   berth_stop_test_sshd
   if ((BERTH_TEST_FAILURES > 0)) && [[ -f $PUSH_WORK/sshd.log ]]; then
@@ -244,15 +247,17 @@ push_release_versions() {
   "$BERTH_BIN" releases "$1" --format json | push_json_query '" ".join("v%d" % r["version"] for r in j)'
 }
 
-# push_no_leftovers: asserts that no build or run container, runtime state or
-# mount under BERTH_ROOT is left once the pushes are done.
+# push_no_leftovers: asserts that no build, release-command or run container, no
+# runtime state or mount of one, and no deploy workspace is left once the pushes
+# are done (an app's own process containers may run).
 push_no_leftovers() {
-  local left
-  left="$(find "$BERTH_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
-  assert_eq 0 "$left" "no container directories are left"
-  left="$(find "$BERTH_ROOT"/runtime/* -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
-  assert_eq 0 "$left" "no runtime state is left"
-  assert_eq 0 "$(grep -c " $BERTH_ROOT/" /proc/self/mountinfo || true)" "no mounts are left under BERTH_ROOT"
+  local left one_off='[.](build|release|run)[.]'
+  left="$(find "$BERTH_ROOT/containers" -mindepth 1 -maxdepth 1 2>/dev/null | grep -cE "$one_off" || true)"
+  assert_eq 0 "$left" "no build or one-off container directories are left"
+  left="$(find "$BERTH_ROOT"/runtime/* -mindepth 1 -maxdepth 1 2>/dev/null | grep -cE "$one_off" || true)"
+  assert_eq 0 "$left" "no runtime state of a build or one-off container is left"
+  left="$(grep " $BERTH_ROOT/" /proc/self/mountinfo | grep -cE "$one_off| $BERTH_ROOT/tmp/" || true)"
+  assert_eq 0 "$left" "no mounts of builds or one-off containers are left"
   left="$(find "$BERTH_ROOT/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)"
   assert_eq 0 "$left" "no deploy workspace is left in BERTH_ROOT/tmp"
 }
