@@ -18,6 +18,8 @@ packages=(
   openssh-server openssh-client sudo git ca-certificates
   # containers: the OCI runtime and the tiny test stack (busybox)
   runc busybox-static util-linux mmdebstrap iptables
+  # the proxy berth runs itself, and certs:generate
+  nginx-light haproxy openssl
   # tests and benchmarks
   hyperfine shellcheck procps iproute2 python3
 )

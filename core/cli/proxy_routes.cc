@@ -1,0 +1,180 @@
+#include "core/cli/proxy_routes.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "core/base/files.h"
+#include "core/base/ipv4.h"
+#include "core/base/validate.h"
+#include "core/plugins/trigger_catalogue.h"
+
+namespace berth {
+namespace {
+
+constexpr int kDefaultContainerPort = 5000;
+
+// Properties are small strings; a missing one reads as "".
+Result<std::string> Property(Context& ctx, std::string_view plugin, const Scope& scope,
+                             std::string_view key) {
+  BERTH_ASSIGN_OR_RETURN(auto value, ctx.store->GetProperty(plugin, scope, key));
+  return value.value_or("");
+}
+
+std::vector<std::string> Upstreams(Context& ctx, const std::string& app, const std::string& text) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t comma = text.find(',', pos);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(pos, comma - pos);
+    item.erase(0, item.find_first_not_of(" \t\n"));
+    item.erase(item.find_last_not_of(" \t\n") + 1);
+    pos = comma + 1;
+    if (item.empty()) continue;
+    if (!ParseIpv4(item).ok()) {
+      ctx.out.Warn("Ignoring the upstream '" + item.substr(0, 40) + "' of " + app +
+                   ": not an IPv4 address");
+      continue;
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
+Result<AppRoutes> AppRoutesOf(Context& ctx, const std::string& app,
+                              const std::vector<std::string>& global_domains) {
+  AppRoutes r;
+  r.app = app;
+  BERTH_ASSIGN_OR_RETURN(r.domains, ctx.store->GetDomains(Scope::App(app)));
+  if (r.domains.empty() && !global_domains.empty()) r.domains.push_back(app + "." + global_domains[0]);
+
+  std::string cert_dir = CertDir(ctx.env, app);
+  if (PathExists(cert_dir + "/server.crt") && PathExists(cert_dir + "/server.key")) {
+    r.cert_path = cert_dir + "/server.crt";
+    r.key_path = cert_dir + "/server.key";
+  }
+
+  BERTH_ASSIGN_OR_RETURN(r.ports, ctx.store->GetPorts(app));
+  if (r.ports.empty()) r.ports.push_back({"http", 80, kDefaultContainerPort});
+  if (!r.cert_path.empty()) {
+    bool has_https = false;
+    int container_port = 0;
+    for (const auto& p : r.ports) {
+      has_https = has_https || p.scheme == "https";
+      if (p.scheme == "http" && container_port == 0) container_port = p.container_port;
+    }
+    if (!has_https && container_port != 0) r.ports.push_back({"https", 443, container_port});
+  }
+
+  BERTH_ASSIGN_OR_RETURN(std::string upstreams,
+                         Property(ctx, kSchedulerPlugin, Scope::App(app), kWebUpstreamsKey));
+  r.upstreams = Upstreams(ctx, app, upstreams);
+
+  BERTH_ASSIGN_OR_RETURN(auto disabled, ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "disabled"));
+  r.enabled = disabled.value_or("") != "true";
+
+  BERTH_ASSIGN_OR_RETURN(std::string custom,
+                         Property(ctx, kProxyPlugin, Scope::App(app), "custom-template-path"));
+  if (!custom.empty()) {
+    auto text = ReadFile(custom);
+    if (text.ok()) {
+      r.custom_template = std::move(*text);
+    } else {
+      ctx.out.Warn("Ignoring the custom proxy template of " + app + ": " + text.status().message());
+    }
+  }
+  return r;
+}
+
+// An exclusive flock for the scope: one rebuild at a time, so a rebuild that
+// collected older routes cannot overwrite a newer one.
+class RebuildLock {
+ public:
+  explicit RebuildLock(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~RebuildLock() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  RebuildLock(const RebuildLock&) = delete;
+  RebuildLock& operator=(const RebuildLock&) = delete;
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+Result<int> GlobalPort(Context& ctx, std::string_view key, int fallback) {
+  BERTH_ASSIGN_OR_RETURN(std::string text, Property(ctx, kProxyPlugin, Scope::Global(), key));
+  if (text.empty()) return fallback;
+  return ParsePort(text);
+}
+
+}  // namespace
+
+std::string CertDir(const Environment& env, const std::string& app) {
+  return env.root + "/proxy/certs/" + app;
+}
+
+Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
+  BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  BERTH_ASSIGN_OR_RETURN(auto global_domains, ctx.store->GetDomains(Scope::Global()));
+  std::vector<AppRoutes> out;
+  for (const auto& app : apps) {
+    BERTH_ASSIGN_OR_RETURN(AppRoutes r, AppRoutesOf(ctx, app.name, global_domains));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::string> ProxyTypeOf(Context& ctx, const std::string& app) {
+  if (!app.empty()) {
+    BERTH_ASSIGN_OR_RETURN(std::string mine, Property(ctx, kProxyPlugin, Scope::App(app), "type"));
+    if (!mine.empty()) return mine;
+  }
+  BERTH_ASSIGN_OR_RETURN(std::string global, Property(ctx, kProxyPlugin, Scope::Global(), "type"));
+  return global.empty() ? ProxyTypes().front() : global;
+}
+
+Result<ProxySettings> LoadProxySettings(Context& ctx) {
+  ProxySettings s;
+  s.root = ctx.env.root;
+  s.share_dir = ctx.env.share_dir;
+  BERTH_ASSIGN_OR_RETURN(s.http_port, GlobalPort(ctx, "http-port", 80));
+  BERTH_ASSIGN_OR_RETURN(s.https_port, GlobalPort(ctx, "https-port", 443));
+  return s;
+}
+
+Status RebuildProxy(Context& ctx) {
+  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
+  std::vector<std::unique_ptr<Proxy>> running;
+  std::vector<std::string> types;
+  for (const auto& type : ProxyTypes()) {
+    BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
+    if (!proxy->Running()) continue;
+    running.push_back(std::move(proxy));
+    types.push_back(type);
+  }
+  if (running.empty()) return Status::Ok();
+
+  BERTH_RETURN_IF_ERROR(MakeDirs(ctx.env.root + "/proxy"));
+  RebuildLock lock(ctx.env.root + "/proxy/rebuild.lock");
+  if (!lock.ok()) return Internal(ErrnoMessage("lock " + ctx.env.root + "/proxy/rebuild.lock"));
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
+  for (size_t i = 0; i < running.size(); ++i) {
+    std::vector<AppRoutes> mine;
+    for (auto& r : routes) {
+      BERTH_ASSIGN_OR_RETURN(std::string type, ProxyTypeOf(ctx, r.app));
+      if (type == types[i]) mine.push_back(r);
+    }
+    BERTH_RETURN_IF_ERROR(running[i]->Apply(mine));
+    for (const auto& r : mine) {
+      BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace berth
