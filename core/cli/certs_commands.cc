@@ -64,7 +64,8 @@ Result<std::string> ReadPemFile(const std::string& path, std::string_view what) 
     return InvalidArgument("The " + std::string(what) + " " + path + " is over 1 MiB");
   }
   auto text = ReadFile(path);
-  if (!text.ok()) return InvalidArgument("Cannot read the " + std::string(what) + ": " + text.status().message());
+  if (!text.ok())
+    return InvalidArgument("Cannot read the " + std::string(what) + ": " + text.status().message());
   return text;
 }
 
@@ -81,12 +82,15 @@ Result<size_t> TarNumber(std::string_view field) {
     }
     if (c < '0' || c > '7') return InvalidArgument("The tarball on stdin is malformed");
     value = value * 8 + static_cast<size_t>(c - '0');
-    if (value > kMaxTarballBytes) return InvalidArgument("The tarball holds a file that is too large");
+    if (value > kMaxTarballBytes)
+      return InvalidArgument("The tarball holds a file that is too large");
   }
   return value;
 }
 
-std::string CString(std::string_view field) { return std::string(field.substr(0, field.find('\0'))); }
+std::string CString(std::string_view field) {
+  return std::string(field.substr(0, field.find('\0')));
+}
 
 // server.crt and server.key from a tar archive (ustar/GNU/pax headers; other
 // members are skipped, nothing is written to disk).
@@ -120,7 +124,8 @@ Result<CertPair> ReadTarball(const std::string& tar) {
   }
   if (!have_cert || !have_key) {
     return InvalidArgument(
-        "The tarball on stdin must hold server.crt and server.key (tar cf - server.crt server.key)");
+        "The tarball on stdin must hold server.crt and server.key (tar cf - server.crt "
+        "server.key)");
   }
   return pair;
 }
@@ -158,8 +163,8 @@ Result<std::string> StagingDir(Context& ctx, const std::string& app) {
 // the app's certificate. `staging` is gone afterwards either way.
 Status Install(Context& ctx, const std::string& app, const std::string& staging) {
   auto check = [&]() -> Status {
-    BERTH_ASSIGN_OR_RETURN(std::string cert_key,
-                           Openssl(ctx, {"x509", "-noout", "-pubkey", "-in", staging + "/server.crt"}));
+    BERTH_ASSIGN_OR_RETURN(std::string cert_key, Openssl(ctx, {"x509", "-noout", "-pubkey", "-in",
+                                                               staging + "/server.crt"}));
     BERTH_ASSIGN_OR_RETURN(std::string key_key,
                            Openssl(ctx, {"pkey", "-pubout", "-in", staging + "/server.key"}));
     if (cert_key != key_key) return InvalidArgument("The key does not belong to the certificate");
@@ -208,7 +213,8 @@ Status Add(Context& ctx, const Args& args) {
     if (ctx.env.via_ssh) {
       return PermissionDenied(
           "Over ssh, send the certificate and key as a tarball on stdin: "
-          "tar cf - server.crt server.key | ssh berth@HOST certs:add " + app + " -");
+          "tar cf - server.crt server.key | ssh berth@HOST certs:add " +
+          app + " -");
     }
     BERTH_ASSIGN_OR_RETURN(pair.cert, ReadPemFile(p[1], "certificate"));
     BERTH_ASSIGN_OR_RETURN(pair.key, ReadPemFile(p[2], "key"));
@@ -218,7 +224,8 @@ Status Add(Context& ctx, const Args& args) {
     char buf[65536];
     while (ctx.in.read(buf, sizeof buf) || ctx.in.gcount() > 0) {
       tar.append(buf, static_cast<size_t>(ctx.in.gcount()));
-      if (tar.size() > kMaxTarballBytes) return InvalidArgument("The tarball on stdin is over 4 MiB");
+      if (tar.size() > kMaxTarballBytes)
+        return InvalidArgument("The tarball on stdin is over 4 MiB");
     }
     if (tar.empty()) return InvalidArgument(usage);
     BERTH_ASSIGN_OR_RETURN(pair, ReadTarball(tar));
@@ -290,7 +297,8 @@ CertFacts ParseFacts(const std::string& text) {
       while ((at = line.find("DNS:", at)) != std::string::npos) {
         at += 4;
         size_t end = line.find_first_of(", ", at);
-        names += (names.empty() ? "" : " ") + line.substr(at, end == std::string::npos ? end : end - at);
+        names +=
+            (names.empty() ? "" : " ") + line.substr(at, end == std::string::npos ? end : end - at);
       }
       f.hostnames = names;
     } else if (line.starts_with("notBefore=")) {
@@ -313,9 +321,10 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   bool enabled = PathExists(dir + "/server.crt") && PathExists(dir + "/server.key");
   CertFacts facts;
   if (enabled) {
-    BERTH_ASSIGN_OR_RETURN(std::string text,
-                           Openssl(ctx, {"x509", "-in", dir + "/server.crt", "-noout", "-startdate",
-                                         "-enddate", "-subject", "-issuer", "-ext", "subjectAltName"}));
+    BERTH_ASSIGN_OR_RETURN(
+        std::string text,
+        Openssl(ctx, {"x509", "-in", dir + "/server.crt", "-noout", "-startdate", "-enddate",
+                      "-subject", "-issuer", "-ext", "subjectAltName"}));
     facts = ParseFacts(text);
   }
   Report report(app + " ssl information");
@@ -334,10 +343,12 @@ Status CertsReport(Context& ctx, const Args& args) { return ReportAppOrAll(ctx, 
 
 }  // namespace
 
+// clang-format off
 void RegisterCertsCommands(CommandRegistry& registry) {
   registry.Add({"certs", "Manage an app's TLS certificate", {
       {.name = "certs:add", .usage = "certs:add APP CRT KEY, or certs:add APP - <tarball",
-       .summary = "Add or replace an app's certificate (a tarball of server.crt and server.key on stdin)",
+       .summary = "Add or replace an app's certificate (a tarball of server.crt and "
+                  "server.key on stdin)",
        .handler = Add},
       {.name = "certs:generate", .usage = "certs:generate APP DOMAIN",
        .summary = "Generate a self-signed certificate for DOMAIN and add it", .handler = Generate},
@@ -348,5 +359,6 @@ void RegisterCertsCommands(CommandRegistry& registry) {
        .flags = {{"format", true}}, .any_flag = true},
   }});
 }
+// clang-format on
 
 }  // namespace berth

@@ -40,8 +40,8 @@ Status Start(Context& ctx, const Args& args) {
     BERTH_ASSIGN_OR_RETURN(std::string app_type, ProxyTypeOf(ctx, r.app));
     if (app_type == type) mine.push_back(std::move(r));
   }
-  ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) +
-               " (https " + std::to_string(settings.https_port) + ")");
+  ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) + " (https " +
+               std::to_string(settings.https_port) + ")");
   BERTH_RETURN_IF_ERROR(proxy->Apply(mine));
   BERTH_RETURN_IF_ERROR(proxy->Start());
   for (const auto& r : mine) {
@@ -119,10 +119,13 @@ Status Set(Context& ctx, const Args& args) {
   std::vector<std::string> rest;
   BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
   const std::string usage =
-      "Usage: berth proxy:set APP|--global nginx|haproxy, or proxy:set --global http-port|https-port N";
+      "Usage: berth proxy:set APP|--global nginx|haproxy, or proxy:set --global "
+      "http-port|https-port N";
   if (rest.empty() || rest.size() > 2) return InvalidArgument(usage);
   if (rest[0] == "http-port" || rest[0] == "https-port") {
-    if (!scope.global()) return InvalidArgument("The listen ports are global: berth proxy:set --global " + rest[0] + " N");
+    if (!scope.global())
+      return InvalidArgument("The listen ports are global: berth proxy:set --global " + rest[0] +
+                             " N");
     return SetGlobalPort(ctx, rest[0], rest.size() == 2 ? rest[1] : "");
   }
   if (rest.size() != 1) return InvalidArgument(usage);
@@ -144,7 +147,8 @@ Status Toggle(Context& ctx, const Args& args) {
   if (kEnable) {
     BERTH_RETURN_IF_ERROR(ctx.store->UnsetProperty(kProxyPlugin, Scope::App(app), "disabled"));
   } else {
-    BERTH_RETURN_IF_ERROR(ctx.store->SetProperty(kProxyPlugin, Scope::App(app), "disabled", "true"));
+    BERTH_RETURN_IF_ERROR(
+        ctx.store->SetProperty(kProxyPlugin, Scope::App(app), "disabled", "true"));
   }
   ctx.out.Step(std::string(kEnable ? "Enabled" : "Disabled") + " the proxy for " + app);
   return RebuildProxy(ctx);
@@ -152,7 +156,8 @@ Status Toggle(Context& ctx, const Args& args) {
 
 Status BuildConfig(Context& ctx, const Args& args) {
   if (args.Has("all")) {
-    if (!args.positional.empty()) return InvalidArgument("Usage: berth proxy:build-config APP|--all");
+    if (!args.positional.empty())
+      return InvalidArgument("Usage: berth proxy:build-config APP|--all");
   } else {
     BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "proxy:build-config APP|--all"));
     BERTH_RETURN_IF_ERROR(ExistingApp(ctx, args).status());
@@ -164,7 +169,8 @@ Status BuildConfig(Context& ctx, const Args& args) {
     running = running || proxy->Running();
   }
   if (!running) {
-    ctx.out.Step("No proxy is running; its configuration is built when it starts (berth proxy:start)");
+    ctx.out.Step(
+        "No proxy is running; its configuration is built when it starts (berth proxy:start)");
     return Status::Ok();
   }
   BERTH_RETURN_IF_ERROR(RebuildProxy(ctx));
@@ -174,7 +180,8 @@ Status BuildConfig(Context& ctx, const Args& args) {
 
 Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(auto own, ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "type"));
-  BERTH_ASSIGN_OR_RETURN(auto global, ctx.store->GetProperty(kProxyPlugin, Scope::Global(), "type"));
+  BERTH_ASSIGN_OR_RETURN(auto global,
+                         ctx.store->GetProperty(kProxyPlugin, Scope::Global(), "type"));
   BERTH_ASSIGN_OR_RETURN(std::string type, ProxyTypeOf(ctx, app));
   BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
   BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
@@ -185,8 +192,8 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   }
   std::vector<std::string> ports;
   for (const auto& p : r.ports) ports.push_back(p.ToString());
-  BERTH_ASSIGN_OR_RETURN(auto custom,
-                         ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "custom-template-path"));
+  BERTH_ASSIGN_OR_RETURN(
+      auto custom, ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "custom-template-path"));
   Report report(app + " proxy information");
   report.Add("Proxy enabled", r.enabled ? "true" : "false");
   report.Add("Proxy type", own.value_or(""));
@@ -207,6 +214,7 @@ Status ProxyReport(Context& ctx, const Args& args) { return ReportAppOrAll(ctx, 
 
 }  // namespace
 
+// clang-format off
 void RegisterProxyCommands(CommandRegistry& registry) {
   registry.Add({"proxy", "Manage the proxy in front of the apps", {
       {.name = "proxy:start", .usage = "proxy:start",
@@ -218,8 +226,8 @@ void RegisterProxyCommands(CommandRegistry& registry) {
        .usage = "proxy:set APP|--global nginx|haproxy, proxy:set --global http-port|https-port N",
        .summary = "Choose the proxy type of an app or the default, or the global listen ports",
        .handler = Set, .flags = {{"global"}}},
-      {.name = "proxy:enable", .usage = "proxy:enable APP", .summary = "Route an app through the proxy",
-       .handler = Toggle<true>},
+      {.name = "proxy:enable", .usage = "proxy:enable APP",
+       .summary = "Route an app through the proxy", .handler = Toggle<true>},
       {.name = "proxy:disable", .usage = "proxy:disable APP",
        .summary = "Take an app out of the proxy", .handler = Toggle<false>},
       {.name = "proxy:build-config", .usage = "proxy:build-config APP|--all",
@@ -245,5 +253,6 @@ void RegisterProxyCommands(CommandRegistry& registry) {
        .handler = ShowConfig<kHaproxy>},
   }});
 }
+// clang-format on
 
 }  // namespace berth

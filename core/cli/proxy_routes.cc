@@ -47,7 +47,8 @@ Result<AppRoutes> AppRoutesOf(Context& ctx, const std::string& app,
   AppRoutes r;
   r.app = app;
   BERTH_ASSIGN_OR_RETURN(r.domains, ctx.store->GetDomains(Scope::App(app)));
-  if (r.domains.empty() && !global_domains.empty()) r.domains.push_back(app + "." + global_domains[0]);
+  if (r.domains.empty() && !global_domains.empty())
+    r.domains.push_back(app + "." + global_domains[0]);
 
   std::string cert_dir = CertDir(ctx.env, app);
   if (PathExists(cert_dir + "/server.crt") && PathExists(cert_dir + "/server.key")) {
@@ -71,7 +72,8 @@ Result<AppRoutes> AppRoutesOf(Context& ctx, const std::string& app,
                          Property(ctx, kSchedulerPlugin, Scope::App(app), kWebUpstreamsKey));
   r.upstreams = Upstreams(ctx, app, upstreams);
 
-  BERTH_ASSIGN_OR_RETURN(auto disabled, ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "disabled"));
+  BERTH_ASSIGN_OR_RETURN(auto disabled,
+                         ctx.store->GetProperty(kProxyPlugin, Scope::App(app), "disabled"));
   r.enabled = disabled.value_or("") != "true";
 
   BERTH_ASSIGN_OR_RETURN(std::string custom,

@@ -149,8 +149,9 @@ Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) {
   // The candidate sits beside the live file, so the rename below is atomic.
   std::string candidate = config_path() + ".new-" + std::to_string(::getpid());
   BERTH_RETURN_IF_ERROR(WriteFileAtomic(candidate, text, 0644));
-  Status valid = RunChecked(ValidateCommand(candidate),
-                            "The new " + type_ + " configuration is invalid; the running one is unchanged");
+  Status valid =
+      RunChecked(ValidateCommand(candidate),
+                 "The new " + type_ + " configuration is invalid; the running one is unchanged");
   if (!valid.ok()) {
     ::unlink(candidate.c_str());
     return valid;
@@ -192,7 +193,8 @@ Status ManagedProxy::Reload() {
   });
   if (!reloaded) {
     std::string log = Tail(log_dir() + "/error.log", 5);
-    return Internal(type_ + " did not load the new configuration; it keeps serving the previous one" +
+    return Internal(type_ +
+                    " did not load the new configuration; it keeps serving the previous one" +
                     (log.empty() ? "" : ":\n" + log));
   }
   // Old workers stop accepting once told to finish; most are gone at once. Give
@@ -225,7 +227,8 @@ Status ManagedProxy::Stop() {
     }
   }
   ::unlink(pid_path().c_str());
-  return gone() ? Status::Ok() : Internal("Could not stop " + type_ + " (pid " + std::to_string(pid) + ")");
+  return gone() ? Status::Ok()
+                : Internal("Could not stop " + type_ + " (pid " + std::to_string(pid) + ")");
 }
 
 }  // namespace berth

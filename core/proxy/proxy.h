@@ -20,9 +20,9 @@ namespace berth {
 // Everything a proxy needs to know about one app.
 struct AppRoutes {
   std::string app;
-  std::vector<std::string> domains;  // server names (Host); no domains: the app is not routed
-  std::vector<PortMapping> ports;    // scheme http|https|tcp, host_port, container_port;
-                                     // host ports 80/443 mean the global listen ports
+  std::vector<std::string> domains;    // server names (Host); no domains: the app is not routed
+  std::vector<PortMapping> ports;      // scheme http|https|tcp, host_port, container_port;
+                                       // host ports 80/443 mean the global listen ports
   std::vector<std::string> upstreams;  // IPv4 addresses of the web containers serving now;
                                        // the port is each mapping's container_port
   std::string cert_path, key_path;     // set when the app has a certificate

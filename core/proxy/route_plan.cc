@@ -25,7 +25,8 @@ Upstream& UpstreamFor(AppPlan& plan, int container_port, bool tcp) {
   u.name = UpstreamName(plan.routes->app, container_port) + (tcp ? "-tcp" : "");
   u.port = container_port;
   u.tcp = tcp;
-  for (const auto& ip : plan.routes->upstreams) u.addresses.push_back(ip + ":" + std::to_string(container_port));
+  for (const auto& ip : plan.routes->upstreams)
+    u.addresses.push_back(ip + ":" + std::to_string(container_port));
   plan.upstreams.push_back(std::move(u));
   return plan.upstreams.back();
 }
@@ -53,8 +54,8 @@ AppPlan PlanApp(const AppRoutes& app, const ProxySettings& settings, bool tcp_su
       }
     } else if (m.scheme == "http" || m.scheme == "https") {
       if (app.domains.empty()) {
-        plan.notes.push_back(mapping + " has no domain to answer on (berth domains:add " +
-                             app.app + " DOMAIN)");
+        plan.notes.push_back(mapping + " has no domain to answer on (berth domains:add " + app.app +
+                             " DOMAIN)");
         continue;
       }
       if (m.scheme == "https" && !has_cert) {
@@ -100,7 +101,8 @@ AppPlan PlanApp(const AppRoutes& app, const ProxySettings& settings, bool tcp_su
 Result<RoutePlan> PlanRoutes(const std::vector<AppRoutes>& apps, const ProxySettings& settings,
                              bool tcp_supported, std::string_view proxy_name) {
   RoutePlan plan;
-  for (const auto& app : apps) plan.apps.push_back(PlanApp(app, settings, tcp_supported, proxy_name));
+  for (const auto& app : apps)
+    plan.apps.push_back(PlanApp(app, settings, tcp_supported, proxy_name));
 
   std::map<int, Frontend> by_port;
   by_port[settings.http_port] = Frontend{settings.http_port, "http", {}};
@@ -108,7 +110,8 @@ Result<RoutePlan> PlanRoutes(const std::vector<AppRoutes>& apps, const ProxySett
     const AppPlan& app = plan.apps[a];
     for (size_t l = 0; l < app.listeners.size(); ++l) {
       const Listener& listener = app.listeners[l];
-      auto [it, inserted] = by_port.try_emplace(listener.port, Frontend{listener.port, listener.scheme, {}});
+      auto [it, inserted] =
+          by_port.try_emplace(listener.port, Frontend{listener.port, listener.scheme, {}});
       Frontend& f = it->second;
       if (f.scheme != listener.scheme) {
         std::string other = f.routes.empty() ? "the global http port"

@@ -14,19 +14,19 @@ namespace berth {
 
 // One port an app is served on.
 struct Listener {
-  std::string scheme;      // http, https, tcp
-  int port = 0;            // the port the proxy listens on
+  std::string scheme;  // http, https, tcp
+  int port = 0;        // the port the proxy listens on
   int container_port = 0;
-  std::string upstream;    // the Upstream::name traffic goes to
-  bool redirect = false;   // http that answers with a redirect to https
-  int redirect_port = 0;   // where the redirect goes (an https listener's port)
+  std::string upstream;   // the Upstream::name traffic goes to
+  bool redirect = false;  // http that answers with a redirect to https
+  int redirect_port = 0;  // where the redirect goes (an https listener's port)
 };
 
 // The web containers behind one container port of an app.
 struct Upstream {
-  std::string name;  // "APP-PORT"
-  int port = 0;      // the container port
-  bool tcp = false;  // serves a tcp listener (haproxy: mode tcp)
+  std::string name;                    // "APP-PORT"
+  int port = 0;                        // the container port
+  bool tcp = false;                    // serves a tcp listener (haproxy: mode tcp)
   std::vector<std::string> addresses;  // "IP:PORT", round-robin
 };
 
@@ -47,8 +47,8 @@ struct Frontend {
 };
 
 struct RoutePlan {
-  std::vector<AppPlan> apps;         // in the order given
-  std::vector<Frontend> frontends;   // by port; the http port is always there
+  std::vector<AppPlan> apps;        // in the order given
+  std::vector<Frontend> frontends;  // by port; the http port is always there
 };
 
 // kInvalidArgument when two mappings want one port as different schemes, or a

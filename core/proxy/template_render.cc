@@ -1,9 +1,8 @@
 #include "core/proxy/template_render.h"
 
-#include <kainjow/mustache.hpp>
-
 #include <algorithm>
 #include <exception>
+#include <kainjow/mustache.hpp>
 
 #include "core/base/files.h"
 
@@ -105,8 +104,10 @@ Data FrontendData(const TemplateInput& input, const RoutePlan& plan, const Front
     const Listener& listener = app.listeners[l];
     std::vector<std::string> exact, suffixes;
     for (const auto& domain : app.routes->domains) {
-      if (domain.starts_with("*.")) suffixes.push_back(domain.substr(1));
-      else exact.push_back(domain);
+      if (domain.starts_with("*."))
+        suffixes.push_back(domain.substr(1));
+      else
+        exact.push_back(domain);
     }
     Data r;
     r.set("app", app.routes->app);
@@ -131,8 +132,8 @@ Result<std::string> RenderText(const std::string& text, const Data& data, std::s
     kainjow::mustache::mustache tmpl(text);
     tmpl.set_custom_escape([](const std::string& s) { return s; });
     if (!tmpl.is_valid()) {
-      return InvalidArgument(std::string(what) + " is not a valid mustache template: " +
-                             tmpl.error_message());
+      return InvalidArgument(std::string(what) +
+                             " is not a valid mustache template: " + tmpl.error_message());
     }
     std::string out = tmpl.render(data);
     if (!tmpl.is_valid()) {

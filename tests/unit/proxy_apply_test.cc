@@ -83,7 +83,8 @@ TEST_F(ProxyApplyTest, ConfigThatFailsValidationIsNeverApplied) {
   EXPECT_THAT(s.message(), HasSubstr("invalid; the running one is unchanged"));
   EXPECT_THAT(s.message(), HasSubstr("unknown directive \"bogus\""));
   EXPECT_EQ(*ReadFile(nginx.config_path()), *before);
-  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf")) << "the candidate is removed";
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf"))
+      << "the candidate is removed";
 }
 
 TEST_F(ProxyApplyTest, RenderErrorRunsNoValidator) {
@@ -105,13 +106,14 @@ TEST_F(ProxyApplyTest, StartNeedsAConfig) {
 TEST_F(ProxyApplyTest, StartReportsTheProxysError) {
   NginxProxy nginx(runner_, Settings(), "");
   ASSERT_TRUE(nginx.Apply(Apps()).ok());
-  runner_.SetExit("nginx", 1, "", "nginx: [emerg] bind() to 0.0.0.0:18080 failed (98: Address in use)");
+  runner_.SetExit("nginx", 1, "",
+                  "nginx: [emerg] bind() to 0.0.0.0:18080 failed (98: Address in use)");
   Status s = nginx.Start();
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("Address in use"));
   const auto& argv = runner_.specs().back().argv;
-  EXPECT_THAT(argv, ElementsAre("nginx", "-e", nginx.log_dir() + "/error.log", "-p", nginx.dir() + "/",
-                                "-c", nginx.config_path()));
+  EXPECT_THAT(argv, ElementsAre("nginx", "-e", nginx.log_dir() + "/error.log", "-p",
+                                nginx.dir() + "/", "-c", nginx.config_path()));
 }
 
 TEST_F(ProxyApplyTest, ReloadAndStopWhenNotRunning) {
@@ -131,8 +133,10 @@ TEST_F(ProxyApplyTest, PidFileOfAnotherProgramIsNotTheProxy) {
 }
 
 TEST_F(ProxyApplyTest, HaproxyBundlesCertificatesAndWritesACrtList) {
-  std::string crt = dir_.WriteFile("certs/server.crt", "-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----");
-  std::string key = dir_.WriteFile("certs/server.key", "-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n");
+  std::string crt = dir_.WriteFile("certs/server.crt",
+                                   "-----BEGIN CERTIFICATE-----\nC\n-----END CERTIFICATE-----");
+  std::string key = dir_.WriteFile("certs/server.key",
+                                   "-----BEGIN PRIVATE KEY-----\nK\n-----END PRIVATE KEY-----\n");
   auto apps = Apps();
   apps[0].domains = {"web.example.com", "*.web.example.com"};
   apps[0].ports = {{"http", 80, 5000}, {"https", 443, 5000}};
@@ -165,8 +169,9 @@ TEST_F(ProxyApplyTest, HaproxyStartsInMasterWorkerMode) {
   ASSERT_TRUE(haproxy.Apply(Apps()).ok());
   runner_.SetExit("haproxy", 1, "", "[ALERT] cannot bind");
   EXPECT_FALSE(haproxy.Start().ok());
-  EXPECT_THAT(runner_.specs().back().argv,
-              ElementsAre("haproxy", "-W", "-D", "-f", haproxy.config_path(), "-p", haproxy.pid_path()));
+  EXPECT_THAT(
+      runner_.specs().back().argv,
+      ElementsAre("haproxy", "-W", "-D", "-f", haproxy.config_path(), "-p", haproxy.pid_path()));
 }
 
 TEST(ProxyRegistryTest, MakesKnownTypesAndNamesThemOnError) {

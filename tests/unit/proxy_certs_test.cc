@@ -104,7 +104,8 @@ TEST_F(CertsCommandsTest, RefusesWhatIsNotPem) {
   std::string key = dir_.WriteFile("in/server.key", kKey);
   std::string junk = dir_.WriteFile("in/junk", "hello");
   std::string encrypted = dir_.WriteFile(
-      "in/enc.key", "-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----\n");
+      "in/enc.key",
+      "-----BEGIN ENCRYPTED PRIVATE KEY-----\nx\n-----END ENCRYPTED PRIVATE KEY-----\n");
   EXPECT_FALSE(Run({"certs:add", "web", junk, key}).ok());
   EXPECT_THAT(err(), HasSubstr("not a PEM certificate"));
   EXPECT_FALSE(Run({"certs:add", "web", crt, junk}).ok());
@@ -165,7 +166,8 @@ TEST_F(CertsCommandsTest, AddFromATarballOnStdin) {
 TEST_F(CertsCommandsTest, RefusesABadTarball) {
   EXPECT_FALSE(Run({"certs:add", "web", "-"}, Tar({{"server.crt", kCert}})).ok());
   EXPECT_THAT(err(), HasSubstr("must hold server.crt and server.key"));
-  EXPECT_FALSE(Run({"certs:add", "web", "-"}, Tar({{"../server.crt", kCert}, {"x/server.key", kKey}})).ok());
+  EXPECT_FALSE(
+      Run({"certs:add", "web", "-"}, Tar({{"../server.crt", kCert}, {"x/server.key", kKey}})).ok());
   std::string truncated = Tar({{"server.crt", kCert}, {"server.key", kKey}}).substr(0, 700);
   EXPECT_FALSE(Run({"certs:add", "web", "-"}, truncated).ok());
   EXPECT_FALSE(Run({"certs:add", "web", "-"}, "").ok());

@@ -27,7 +27,8 @@ class ProxyCommandsTest : public CommandTest {
   }
 
   std::optional<std::string> Prop(const std::string& app, const std::string& key) {
-    auto v = store().GetProperty(kProxyPlugin, app.empty() ? Scope::Global() : Scope::App(app), key);
+    auto v =
+        store().GetProperty(kProxyPlugin, app.empty() ? Scope::Global() : Scope::App(app), key);
     EXPECT_TRUE(v.ok());
     return v.ok() ? *v : std::nullopt;
   }
@@ -56,10 +57,13 @@ TEST_F(ProxyCommandsTest, CollectRoutesReadsTheStore) {
   ASSERT_TRUE(RunOk({"domains:add-global", "example.com", "example.org"}));
   ASSERT_TRUE(RunOk({"domains:add", "api", "api.test"}));
   ASSERT_TRUE(RunOk({"ports:set", "api", "http:80:8000", "http:8080:8001"}));
-  ASSERT_TRUE(store().SetProperty(kSchedulerPlugin, Scope::App("web"), kWebUpstreamsKey,
-                                  "10.210.0.2, 10.210.0.3,,bogus,10.210.0.300").ok());
+  ASSERT_TRUE(store()
+                  .SetProperty(kSchedulerPlugin, Scope::App("web"), kWebUpstreamsKey,
+                               "10.210.0.2, 10.210.0.3,,bogus,10.210.0.300")
+                  .ok());
   std::string tmpl = dir_.WriteFile("web-nginx.conf.mustache", "# custom {{app}}\n");
-  ASSERT_TRUE(store().SetProperty(kProxyPlugin, Scope::App("web"), "custom-template-path", tmpl).ok());
+  ASSERT_TRUE(
+      store().SetProperty(kProxyPlugin, Scope::App("web"), "custom-template-path", tmpl).ok());
   ASSERT_TRUE(RunOk({"proxy:disable", "api"}));
 
   auto routes = Collect();
@@ -71,7 +75,8 @@ TEST_F(ProxyCommandsTest, CollectRoutesReadsTheStore) {
   EXPECT_EQ(api.domains, (std::vector<std::string>{"api.test"})) << "its own domains win";
   EXPECT_EQ(api.ports, (std::vector<PortMapping>{{"http", 80, 8000}, {"http", 8080, 8001}}));
   EXPECT_FALSE(api.enabled);
-  EXPECT_EQ(web.domains, (std::vector<std::string>{"web.example.com"})) << "APP.<first global domain>";
+  EXPECT_EQ(web.domains, (std::vector<std::string>{"web.example.com"}))
+      << "APP.<first global domain>";
   EXPECT_EQ(web.upstreams, (std::vector<std::string>{"10.210.0.2", "10.210.0.3"}));
   EXPECT_THAT(warnings_, HasSubstr("Ignoring the upstream 'bogus' of web"));
   EXPECT_THAT(warnings_, HasSubstr("Ignoring the upstream '10.210.0.300' of web"));
@@ -91,16 +96,20 @@ TEST_F(ProxyCommandsTest, CertificateAddsAnHttpsMapping) {
   }
   auto routes = Collect();
   ASSERT_TRUE(routes.ok());
-  EXPECT_EQ((*routes)[0].ports, (std::vector<PortMapping>{{"http", 80, 8000}, {"https", 443, 8000}}));
-  EXPECT_EQ((*routes)[1].ports, (std::vector<PortMapping>{{"http", 80, 5000}, {"https", 443, 5000}}));
+  EXPECT_EQ((*routes)[0].ports,
+            (std::vector<PortMapping>{{"http", 80, 8000}, {"https", 443, 8000}}));
+  EXPECT_EQ((*routes)[1].ports,
+            (std::vector<PortMapping>{{"http", 80, 5000}, {"https", 443, 5000}}));
   EXPECT_EQ((*routes)[1].cert_path, env_.root + "/proxy/certs/web/server.crt");
   EXPECT_EQ((*routes)[1].key_path, env_.root + "/proxy/certs/web/server.key");
 }
 
 TEST_F(ProxyCommandsTest, MissingCustomTemplateIsIgnoredWithAWarning) {
   ASSERT_TRUE(RunOk({"apps:create", "web"}));
-  ASSERT_TRUE(store().SetProperty(kProxyPlugin, Scope::App("web"), "custom-template-path",
-                                  dir_.Join("nope.mustache")).ok());
+  ASSERT_TRUE(store()
+                  .SetProperty(kProxyPlugin, Scope::App("web"), "custom-template-path",
+                               dir_.Join("nope.mustache"))
+                  .ok());
   auto routes = Collect();
   ASSERT_TRUE(routes.ok());
   EXPECT_TRUE((*routes)[0].custom_template.empty());
@@ -227,8 +236,10 @@ TEST_F(ProxyCommandsTest, ShowConfigPrintsTheAppsPart) {
   ASSERT_TRUE(RunOk({"apps:create", "other"}));
   ASSERT_TRUE(RunOk({"domains:add", "web", "web.test"}));
   ASSERT_TRUE(RunOk({"domains:add", "other", "other.test"}));
-  ASSERT_TRUE(store().SetProperty(kSchedulerPlugin, Scope::App("web"), kWebUpstreamsKey,
-                                  "10.210.0.2,10.210.0.3").ok());
+  ASSERT_TRUE(store()
+                  .SetProperty(kSchedulerPlugin, Scope::App("web"), kWebUpstreamsKey,
+                               "10.210.0.2,10.210.0.3")
+                  .ok());
   ASSERT_TRUE(RunOk({"nginx:show-config", "web"}));
   EXPECT_THAT(out(), HasSubstr("# berth app: web begin"));
   EXPECT_THAT(out(), HasSubstr("server_name web.test;"));
