@@ -125,6 +125,9 @@ void RegisterGitCommands(CommandRegistry& registry);   // git transports, git-ho
 void RegisterBuildCommands(CommandRegistry& registry);  // builds:*, buildpacks:*, builder:*
 void RegisterReleasesCommands(CommandRegistry& registry);
 void RegisterRepoCommands(CommandRegistry& registry);
+void RegisterProxyCommands(CommandRegistry& registry);  // proxy:*, nginx:*, haproxy:*
+void RegisterCertsCommands(CommandRegistry& registry);
+void RegisterChecksCommands(CommandRegistry& registry);
 
 const CommandRegistry& BuiltinCommands();
 

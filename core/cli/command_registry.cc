@@ -41,6 +41,9 @@ const CommandRegistry& BuiltinCommands() {
     RegisterBuildCommands(r);
     RegisterReleasesCommands(r);
     RegisterRepoCommands(r);
+    RegisterProxyCommands(r);
+    RegisterCertsCommands(r);
+    RegisterChecksCommands(r);
     RegisterCoreCommands(r);
     return r;
   }();

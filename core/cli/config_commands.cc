@@ -5,7 +5,9 @@
 #include "core/base/base64.h"
 #include "core/base/shell_words.h"
 #include "core/base/validate.h"
+#include "core/cli/config_commands.h"
 #include "core/cli/helpers.h"
+#include "core/cli/pipeline.h"
 #include "core/cli/report.h"
 #include "core/plugins/trigger_catalogue.h"
 
@@ -108,7 +110,9 @@ Status Export(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
-Status Set(Context& ctx, const Args& args) {
+}  // namespace
+
+Status ConfigSet(Context& ctx, const Args& args) {
   std::vector<std::string> pairs;
   BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &pairs));
   if (pairs.empty()) return InvalidArgument("At least one env pair must be given");
@@ -140,7 +144,7 @@ Status Set(Context& ctx, const Args& args) {
   return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
 }
 
-Status Unset(Context& ctx, const Args& args) {
+Status ConfigUnset(Context& ctx, const Args& args) {
   std::vector<std::string> keys;
   BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &keys));
   if (keys.empty()) return InvalidArgument("At least one key must be given");
@@ -152,7 +156,7 @@ Status Unset(Context& ctx, const Args& args) {
   return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
 }
 
-Status Clear(Context& ctx, const Args& args) {
+Status ConfigClear(Context& ctx, const Args& args) {
   std::vector<std::string> rest;
   BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
   if (!rest.empty()) return InvalidArgument("Usage: berth config:clear APP|--global");
@@ -164,7 +168,6 @@ Status Clear(Context& ctx, const Args& args) {
   return ctx.plugins.Fire({triggers::kPostConfigUpdate, trigger_args, scope.app, ""});
 }
 
-}  // namespace
 
 void RegisterConfigCommands(CommandRegistry& registry) {
   const std::vector<FlagSpec> read_flags = {{"global"}, {"merged"}};
@@ -186,12 +189,12 @@ void RegisterConfigCommands(CommandRegistry& registry) {
        .flags = {{"global"}, {"merged"}, {"format", true}}},
       {.name = "config:set",
        .usage = "config:set APP|--global [--encoded] [--no-restart] KEY=VALUE...",
-       .summary = "Set one or more config vars", .handler = Set, .flags = write_flags,
+       .summary = "Set one or more config vars", .handler = PipelineHandler("config:set"), .flags = write_flags,
        .redact_values = true},
       {.name = "config:unset", .usage = "config:unset APP|--global [--no-restart] KEY...",
-       .summary = "Unset one or more config vars", .handler = Unset, .flags = write_flags},
+       .summary = "Unset one or more config vars", .handler = PipelineHandler("config:unset"), .flags = write_flags},
       {.name = "config:clear", .usage = "config:clear APP|--global [--no-restart]",
-       .summary = "Unset every config var", .handler = Clear, .flags = write_flags},
+       .summary = "Unset every config var", .handler = PipelineHandler("config:clear"), .flags = write_flags},
   }});
 }
 

@@ -1,13 +1,18 @@
 // ps:* — the formation (how many processes of each type an app runs).
 // Containers arrive with the deploy pipeline; until an app is deployed the
 // formation is recorded and applied at its first deploy.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "core/base/validate.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
 #include "core/cli/pipeline.h"
+#include "core/cli/ps_commands.h"
 #include "core/cli/report.h"
+#include "core/cli/scheduler.h"
 
 namespace berth {
 namespace {
@@ -43,7 +48,9 @@ Status PrintFormation(Context& ctx, const Args& args, const std::string& app) {
   return Status::Ok();
 }
 
-Status Scale(Context& ctx, const Args& args) {
+}  // namespace
+
+Status PsScale(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
   if (args.positional.size() == 1) return PrintFormation(ctx, args, app);
   std::map<std::string, int> scale;
@@ -63,6 +70,34 @@ Status Scale(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ctx.store->SetFormation(app, scale));
   ctx.out.Step("Scaling " + app + " processes: " + summary);
   return Status::Ok();
+}
+
+namespace {
+
+// ps:retire-old APP GENERATION SECONDS: detaches, waits, then stops and
+// removes the app's containers older than GENERATION (after a deploy).
+Status RetireOld(Context& ctx, const Args& args) {
+  if (args.positional.size() != 3) return InvalidArgument("Usage: berth ps:retire-old APP GENERATION SECONDS");
+  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_ASSIGN_OR_RETURN(int generation, ParseCount("generation", args.positional[1], 1000000000));
+  BERTH_ASSIGN_OR_RETURN(int seconds, ParseCount("seconds", args.positional[2], 86400));
+  if (seconds == 0) return RetireOldGenerations(ctx, app, generation);
+  pid_t child = ::fork();
+  if (child < 0) return Internal("fork failed");
+  if (child > 0) return Status::Ok();  // the deploy goes on; the child waits
+  // The child holds nothing of the parent's (no store connection): it waits,
+  // then runs this command again with no delay.
+  ::setsid();
+  int null = ::open("/dev/null", O_RDWR);
+  for (int fd : {0, 1, 2}) ::dup2(null, fd);
+  ::sleep(static_cast<unsigned>(seconds));
+  std::vector<std::string> argv = {ctx.env.berth_bin, "--root", ctx.env.root, "ps:retire-old", app,
+                                   std::to_string(generation), "0"};
+  std::vector<char*> c_argv;
+  for (auto& a : argv) c_argv.push_back(a.data());
+  c_argv.push_back(nullptr);
+  ::execv(ctx.env.berth_bin.c_str(), c_argv.data());
+  ::_exit(127);
 }
 
 // ps:set APP restart-policy|stop-timeout-seconds [VALUE]: used by the next
@@ -100,10 +135,25 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
                          ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
   std::string scale;
   for (const auto& [type, qty] : formation) scale += (scale.empty() ? "" : " ") + type + "=" + std::to_string(qty);
+  BERTH_ASSIGN_OR_RETURN(auto releases, ctx.store->ListReleases(app));
+  BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+  int processes = 0;
+  int running = 0;
+  std::string states;
+  for (const ContainerRecord& r : records) {
+    if (r.desired != "running" || GenerationOf(r.id) == 0) continue;
+    ++processes;
+    auto state = ctx.runtime.Inspect(r.id);
+    std::string status = state.ok() ? state->status : "missing";
+    if (status == "running") ++running;
+    states += (states.empty() ? "" : ", ") + r.process_type + "." + std::to_string(r.instance) + ": " + status;
+    if (state.ok() && state->restarts > 0) states += " (" + std::to_string(state->restarts) + " restarts)";
+  }
   Report report(app + " ps information");
-  report.Add("Deployed", "false");
-  report.Add("Processes", "0");
-  report.Add("Running", "false");
+  report.Add("Deployed", releases.empty() ? "false" : "true");
+  report.Add("Processes", std::to_string(processes));
+  report.Add("Running", processes > 0 && running == processes ? "true" : (running > 0 ? "mixed" : "false"));
+  report.Add("Status", states);
   report.Add("Formation", scale);
   report.Add("Restart policy", policy.value_or(kDefaultRestartPolicy));
   report.Add("Stop timeout seconds", timeout.value_or("30"));
@@ -119,7 +169,7 @@ Status PsReport(Context& ctx, const Args& args) {
 void RegisterPsCommands(CommandRegistry& registry) {
   registry.Add({"ps", "Manage an app's processes", {
       {.name = "ps:scale", .usage = "ps:scale APP [TYPE=QUANTITY...] [--format json]",
-       .summary = "Show or set how many processes of each type run", .handler = Scale,
+       .summary = "Show or set how many processes of each type run", .handler = PipelineHandler("ps:scale"),
        .flags = {{"format", true}, {"skip-deploy"}}},
       {.name = "ps:report", .usage = "ps:report [APP] [--format json] [--<key>]",
        .summary = "Display process information", .handler = PsReport,
@@ -136,6 +186,12 @@ void RegisterPsCommands(CommandRegistry& registry) {
       {.name = "ps:restore", .usage = "ps:restore [APP|--all]",
        .summary = "Start every container that should be running but is not (after a reboot)",
        .handler = PsRestore, .flags = {{"all"}}},
+      {.name = "ps:restart", .usage = "ps:restart APP",
+       .summary = "Start the current release in fresh containers, then retire the old ones",
+       .handler = PipelineHandler("ps:restart")},
+      {.name = "ps:retire-old", .usage = "ps:retire-old APP GENERATION SECONDS",
+       .summary = "Retire a deploy's old containers after a delay (run by deploys)",
+       .handler = RetireOld, .host_only = true, .hidden = true},
       {.name = "ps:set", .usage = "ps:set APP restart-policy|stop-timeout-seconds [VALUE]",
        .summary = "Set how containers restart (no, always, on-failure[:N]) and stop", .handler = PsSet},
       {.name = "ps:rebuild", .usage = "ps:rebuild APP",

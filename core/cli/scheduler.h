@@ -17,7 +17,6 @@
 
 namespace berth {
 
-inline constexpr char kSchedulerPlugin[] = "scheduler";
 
 // What a deploy runs: the release (slug, commit) and its process types.
 struct DeployTarget {

@@ -65,7 +65,7 @@ TEST_F(PsCommandsTest, ReportShowsFormationAndDefaults) {
   ASSERT_TRUE(RunOk({"ps:scale", "app", "worker=2"}));
   ASSERT_TRUE(RunOk({"ps:report", "app", "--format", "json"}));
   EXPECT_EQ(out(),
-            "{\"deployed\":\"false\",\"processes\":\"0\",\"running\":\"false\","
+            "{\"deployed\":\"false\",\"processes\":\"0\",\"running\":\"false\",\"status\":\"\","
             "\"formation\":\"web=1 worker=2\",\"restart-policy\":\"on-failure:10\","
             "\"stop-timeout-seconds\":\"30\"}\n");
   ASSERT_TRUE(RunOk({"ps:report", "app", "--restart-policy"}));

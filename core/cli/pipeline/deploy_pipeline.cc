@@ -16,6 +16,7 @@
 #include "core/cli/git_settings.h"
 #include "core/cli/pipeline/deploy_lock.h"
 #include "core/cli/pipeline/output_tee.h"
+#include "core/cli/scheduler.h"
 #include "core/plugins/trigger_catalogue.h"
 #include "core/runtime/stacks.h"
 
@@ -180,35 +181,25 @@ Status EnsureSlugLayer(const std::string& root, const std::string& digest) {
   return Status::Ok();
 }
 
-// Runs the `release` process type of the candidate release in a one-off
-// container; a failure stops the deploy.
-Status RunReleaseCommand(Context& ctx, const std::string& app, const RunningRelease& candidate,
-                         const std::string& command) {
-  ctx.out.Step("Running the release command: " + command);
-  BERTH_ASSIGN_OR_RETURN(AppContainer container,
-                         BuildReleaseContainer(ctx, app, &candidate, LaunchMode::kShell, "release",
-                                               NewRunInstance(), {command}, {}));
-  BERTH_ASSIGN_OR_RETURN(std::string address, AttachNetwork(ctx, container.spec, false));
-  ctx.out.Flush();
-  auto code = ctx.runtime.RunAttached(container.spec, container.lower_dirs);
-  if (!address.empty()) DetachNetwork(ctx, container.spec.id);
-  if (!code.ok()) return code.status();
-  if (*code != 0) {
-    return FailedPrecondition("The release command exited with code " + std::to_string(*code) +
-                              "; the release was not created");
-  }
-  return Status::Ok();
+// Deploys the candidate as the app's next release (the version it will get).
+Status Deploy(Context& ctx, const std::string& app, const RunningRelease& candidate,
+              const std::map<std::string, std::string>& process_types) {
+  BERTH_ASSIGN_OR_RETURN(auto existing, ctx.store->ListReleases(app));
+  int next = existing.empty() ? 1 : existing.front().version + 1;
+  return DeployProcesses(ctx, app, {candidate, process_types, "v" + std::to_string(next)});
 }
 
-// pre-release, the release command, the record, post-release.
+// pre-release, the release command, the deploy, the record, post-release.
 Result<int> Release(Context& ctx, const std::string& app, ReleaseRecord record) {
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire(
       {triggers::kPreRelease, {record.builder, app, record.slug_digest}, app, ""}));
   BERTH_RETURN_IF_ERROR(EnsureSlugLayer(ctx.env.root, record.slug_digest));
+  RunningRelease candidate{0, SlugLayerDir(ctx.env.root, record.slug_digest), record.git_rev};
   if (auto release = record.process_types.find("release"); release != record.process_types.end()) {
-    RunningRelease candidate{0, SlugLayerDir(ctx.env.root, record.slug_digest), record.git_rev};
-    BERTH_RETURN_IF_ERROR(RunReleaseCommand(ctx, app, candidate, release->second));
+    Status ran = RunOneOffCommand(ctx, app, candidate, "release", release->second);
+    if (!ran.ok()) return FailedPrecondition(ran.message() + "; the release was not created");
   }
+  BERTH_RETURN_IF_ERROR(Deploy(ctx, app, candidate, record.process_types));
   BERTH_ASSIGN_OR_RETURN(record.config, ctx.store->GetEnv(Scope::App(app)));
   BERTH_ASSIGN_OR_RETURN(int version, ctx.store->AddRelease(app, record));
   std::string v = "v" + std::to_string(version);
@@ -312,6 +303,8 @@ Result<int> ReleaseExistingSlug(Context& ctx, const std::string& app, const Rele
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire(
       {triggers::kPreRelease, {record.builder, app, record.slug_digest}, app, ""}));
   BERTH_RETURN_IF_ERROR(EnsureSlugLayer(ctx.env.root, record.slug_digest));
+  RunningRelease candidate{0, SlugLayerDir(ctx.env.root, record.slug_digest), record.git_rev};
+  BERTH_RETURN_IF_ERROR(Deploy(ctx, app, candidate, record.process_types));
   BERTH_ASSIGN_OR_RETURN(int version, ctx.store->AddRelease(app, record));
   std::string v = "v" + std::to_string(version);
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostRelease, {app, v}, app, ""}));

@@ -9,5 +9,9 @@ namespace berth {
 void AddReceiveHandlers(PipelineHandlers& handlers);  // git-receive-pack, git-upload-pack, git-hook
 void AddSourceHandlers(PipelineHandlers& handlers);   // git:from-archive, git:sync, ps:rebuild
 void AddRollbackHandlers(PipelineHandlers& handlers); // releases:rollback
+void AddDeployHandlers(PipelineHandlers& handlers);   // config:set/unset/clear, ps:scale, ps:restart
+
+// Every handler above, in one table (berth-pipeline's main installs it).
+const PipelineHandlers& AllPipelineHandlers();
 
 }  // namespace berth
