@@ -113,6 +113,23 @@ Status SetGlobalPort(Context& ctx, const std::string& key, const std::string& va
   return RebuildProxy(ctx);
 }
 
+// One proxy listens on the ports at a time: after a type change, say how to
+// switch when a proxy of another type is the one running.
+Status WarnIfOtherProxyRuns(Context& ctx, const std::string& type) {
+  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
+  BERTH_ASSIGN_OR_RETURN(auto wanted, MakeProxy(type, ctx.runner, settings));
+  if (wanted->Running()) return Status::Ok();
+  for (const auto& other : ProxyTypes()) {
+    if (other == type) continue;
+    BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(other, ctx.runner, settings));
+    if (proxy->Running()) {
+      ctx.out.Warn(other + " is the proxy running; to serve through " + type +
+                   ", run: berth proxy:stop && berth proxy:start");
+    }
+  }
+  return Status::Ok();
+}
+
 // proxy:set APP TYPE | --global TYPE | --global http-port|https-port N. An
 // empty value unsets.
 Status Set(Context& ctx, const Args& args) {
@@ -137,7 +154,8 @@ Status Set(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ValidateType(rest[0]));
   BERTH_RETURN_IF_ERROR(ctx.store->SetProperty(kProxyPlugin, scope, "type", rest[0]));
   ctx.out.Step("Set the proxy type of " + ScopeName(scope) + " to " + rest[0]);
-  return RebuildProxy(ctx);
+  BERTH_RETURN_IF_ERROR(RebuildProxy(ctx));
+  return WarnIfOtherProxyRuns(ctx, rest[0]);
 }
 
 template <bool kEnable>
