@@ -13,7 +13,9 @@
 namespace berth {
 
 Result<std::string> SelectedStack(Context& ctx, const std::string& app);  // stacks_commands.cc
-Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app);  // network_commands.cc
+// The app's network:set mode, else the global one, else `fallback`.
+Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app,
+                                   NetworkMode fallback);  // network_commands.cc
 Result<BridgeConfig> BridgeSettings(Context& ctx);                        // network_commands.cc
 Result<std::map<std::string, std::string>> ProcessEnv(Context& ctx, const std::string& app,
                                                       const std::vector<std::string>& extra);
@@ -70,7 +72,10 @@ Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
   BERTH_ASSIGN_OR_RETURN(spec.limits, LimitsFor(resource, process_type));
   BERTH_ASSIGN_OR_RETURN(auto storage, ctx.store->ListProperties(kStoragePlugin, Scope::App(app)));
   BERTH_ASSIGN_OR_RETURN(spec.mounts, StorageMounts(storage, ctx.env.root));
-  BERTH_ASSIGN_OR_RETURN(spec.network, AppNetworkMode(ctx, app));
+  // The proxy must reach an app's processes: unless network:set chose a mode,
+  // they join the bridge; one-off `run` containers stay isolated.
+  NetworkMode fallback = process_type == "run" ? NetworkMode::kNone : NetworkMode::kBridge;
+  BERTH_ASSIGN_OR_RETURN(spec.network, AppNetworkMode(ctx, app, fallback));
   if (release != nullptr) {
     if (!PathExists(release->slug_layer + "/app")) {
       return FailedPrecondition("The slug of " + app + "'s release v" +

@@ -10,7 +10,7 @@ namespace berth {
 
 // The app's network mode (its own, else the global one, else none) and the
 // bridge settings. Used by run.
-Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app);
+Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app, NetworkMode fallback);
 Result<BridgeConfig> BridgeSettings(Context& ctx);
 
 namespace {
@@ -93,12 +93,12 @@ Status NetworkReport(Context& ctx, const Args& args) {
 
 }  // namespace
 
-Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app) {
+Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app, NetworkMode fallback) {
   BERTH_ASSIGN_OR_RETURN(std::string mode, ModeText(ctx, Scope::App(app)));
   if (mode.empty()) {
     BERTH_ASSIGN_OR_RETURN(mode, ModeText(ctx, Scope::Global()));
   }
-  return mode.empty() ? NetworkMode::kNone : ParseMode(mode);
+  return mode.empty() ? fallback : ParseMode(mode);
 }
 
 Result<BridgeConfig> BridgeSettings(Context& ctx) {

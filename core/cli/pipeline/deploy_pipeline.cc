@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 
 #include "core/base/files.h"
 #include "core/build/app_json.h"
@@ -282,6 +283,8 @@ Result<int> DeployFromSource(Context& ctx, const DeploySource& source) {
   Result<int> version = Internal("");
   {
     auto tee = OutputTee::Start(log_path);
+    // Every line reaches the pusher as it is written, not when a buffer fills.
+    std::cout << std::unitbuf;
     if (!tee.ok()) ctx.out.Warn("The build output is not kept: " + tee.status().message());
     version = RunStages(ctx, source);
     if (!version.ok()) {

@@ -229,8 +229,7 @@ Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget&
   for (size_t i = 0; ok.ok() && i < started.size(); ++i) {
     ok = CheckContainer(ctx, app, started[i], port, app_json, host);
   }
-  BERTH_RETURN_IF_ERROR(
-      ok.ok() ? ctx.plugins.Fire({triggers::kCheckDeploy, {app, target.label}, app, ""}) : ok);
+  if (ok.ok()) ok = ctx.plugins.Fire({triggers::kCheckDeploy, {app, target.label}, app, ""});
   std::vector<std::string> web_ips;
   for (const Started& s : started) {
     if (s.type == "web") web_ips.push_back(s.address);
