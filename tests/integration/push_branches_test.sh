@@ -99,6 +99,16 @@ assert_eq "v3 v2 v1" "$(push_release_versions br)" "no release from main after t
 run_berth run br grep -c other public/index.html
 assert_eq 1 "$out" "berth run runs other's commit"
 
+# --- git:set APP rev-env-var: the commit id under another name ---------------------
+run_berth git:set br rev-env-var MY_REV
+assert_eq 0 "$code" "git:set br rev-env-var MY_REV: $out"
+# shellcheck disable=SC2016  # expanded by the container's shell
+assert_eq "$other_rev|unset" "$("$BERTH_BIN" run br sh -c 'echo "$MY_REV"; echo "${GIT_REV:-unset}"' | paste -sd'|')" \
+  "berth run has the commit in MY_REV, not in GIT_REV"
+run_berth git:set br rev-env-var
+assert_eq 0 "$code" "git:set br rev-env-var (unset): $out"
+assert_eq "$other_rev" "$("$BERTH_BIN" run br printenv GIT_REV)" "GIT_REV is back"
+
 # --- a global deploy branch for apps without their own ----------------------------
 run_berth git:set --global deploy-branch prod
 assert_eq 0 "$code" "git:set --global deploy-branch prod: $out"

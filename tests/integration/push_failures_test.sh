@@ -105,6 +105,15 @@ case_push "invalid app.json"
 rejected "invalid app.json" "app.json is not valid JSON at line 4, column "
 reset_repo
 
+# --- a git submodule: reported as unsupported ----------------------------------------
+git -C "$repo" update-index --add --cacheinfo "160000,$good_rev,vendor/lib"
+printf '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://example.invalid/lib.git\n' >"$repo/.gitmodules"
+git -C "$repo" add .gitmodules
+git -C "$repo" commit -q -m "a submodule"
+push_app "$repo" demo main --force
+rejected "a submodule" "'vendor/lib' is a git submodule, and berth does not fetch submodules"
+reset_repo
+
 # --- a release command that fails: no release -----------------------------------
 printf 'web: npm start\nrelease: echo migrating; exit 3\n' >"$repo/Procfile"
 case_push "failing release command"
