@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 
+#include "core/base/contained_path.h"
 #include "core/base/files.h"
 #include "core/build/fs_util.h"
 #include "core/build/sha256.h"
@@ -166,7 +167,7 @@ Result<SlugInfo> PackSlug(const std::string& dir, const std::string& slugs_dir) 
   }
   SlugIgnore ignore;
   if (PathExists(dir + "/.slugignore")) {
-    BERTH_ASSIGN_OR_RETURN(std::string text, ReadFile(dir + "/.slugignore"));
+    BERTH_ASSIGN_OR_RETURN(std::string text, ReadFileInside(dir, ".slugignore"));
     BERTH_ASSIGN_OR_RETURN(ignore, SlugIgnore::Parse(text));
   }
   BERTH_ASSIGN_OR_RETURN(std::vector<SlugTreeEntry> entries, ListSlugTree(dir, ignore));

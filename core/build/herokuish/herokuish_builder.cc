@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "core/base/contained_path.h"
 #include "core/base/files.h"
 #include "core/build/herokuish/buildpack_fetch.h"
 #include "core/runtime/container_spec.h"
@@ -111,11 +112,12 @@ Result<HerokuishResult> RunHerokuishBuild(ContainerRuntime& runtime, ProcessRunn
   if (code != 0) return FailedPrecondition("The build failed (the buildpack's output is above)");
 
   HerokuishResult result;
-  BERTH_ASSIGN_OR_RETURN(std::string used, ReadFile(output_dir + "/buildpacks"));
+  // The build wrote these as the app user: read them only inside output/.
+  BERTH_ASSIGN_OR_RETURN(std::string used, ReadFileInside(output_dir, "buildpacks"));
   result.buildpacks = UsedBuildpacks(used);
-  auto compile_ms = ReadFile(output_dir + "/compile_ms");
+  auto compile_ms = ReadFileInside(output_dir, "compile_ms");
   if (compile_ms.ok()) result.compile_ms = std::atoll(compile_ms->c_str());
-  auto release_yaml = ReadFile(output_dir + "/release.yml");
+  auto release_yaml = ReadFileInside(output_dir, "release.yml");
   std::string last = result.buildpacks.empty() ? "the buildpack" : result.buildpacks.back();
   BERTH_ASSIGN_OR_RETURN(result.release,
                          ParseBuildpackRelease(release_yaml.ok() ? *release_yaml : "", last));

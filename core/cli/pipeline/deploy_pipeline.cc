@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "core/base/contained_path.h"
 #include "core/base/files.h"
 #include "core/build/app_json.h"
 #include "core/build/buildpack_ref.h"
@@ -55,12 +56,6 @@ Status MakeWorkspace(const std::string& root, const std::string& app, Workspace&
   return MakeDirs(ws.work, 0755);
 }
 
-// The file's text, or "" when it does not exist.
-Result<std::string> ReadIfPresent(const std::string& path) {
-  if (!PathExists(path)) return std::string();
-  return ReadFile(path);
-}
-
 // What a build reads from the app's repo, validated before anything runs.
 struct SourceFiles {
   AppJson app_json;
@@ -70,13 +65,13 @@ struct SourceFiles {
 
 Result<SourceFiles> ReadSourceFiles(const std::string& src) {
   SourceFiles files;
-  BERTH_ASSIGN_OR_RETURN(std::string app_json, ReadIfPresent(src + "/app.json"));
+  BERTH_ASSIGN_OR_RETURN(std::string app_json, ReadFileInside(src, "app.json"));
   if (!app_json.empty()) {
     BERTH_ASSIGN_OR_RETURN(files.app_json, ParseAppJson(app_json));
   }
-  BERTH_ASSIGN_OR_RETURN(std::string procfile, ReadIfPresent(src + "/Procfile"));
+  BERTH_ASSIGN_OR_RETURN(std::string procfile, ReadFileInside(src, "Procfile"));
   BERTH_ASSIGN_OR_RETURN(files.procfile, ParseProcfile(procfile));
-  BERTH_ASSIGN_OR_RETURN(files.buildpacks_file, ReadIfPresent(src + "/.buildpacks"));
+  BERTH_ASSIGN_OR_RETURN(files.buildpacks_file, ReadFileInside(src, ".buildpacks"));
   return files;
 }
 
@@ -239,13 +234,13 @@ Result<int> RunStages(Context& ctx, const DeploySource& source) {
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostBuild, {builder, app, ws.src}, app, ""}));
 
   // The build may have written or changed the Procfile.
-  BERTH_ASSIGN_OR_RETURN(std::string procfile_text, ReadIfPresent(ws.src + "/Procfile"));
+  BERTH_ASSIGN_OR_RETURN(std::string procfile_text, ReadFileInside(ws.src, "Procfile"));
   BERTH_ASSIGN_OR_RETURN(files.procfile, ParseProcfile(procfile_text));
   ReleaseRecord record;
   record.process_types = ProcessTypes(ctx.out, files.procfile, built.release);
   if (!built.release.config_vars.empty()) {
-    BERTH_RETURN_IF_ERROR(MakeDirs(ws.src + "/.profile.d", 0755));
-    BERTH_RETURN_IF_ERROR(WriteFileAtomic(ws.src + "/.profile.d/000-buildpack-config-vars.sh",
+    BERTH_ASSIGN_OR_RETURN(std::string profile_d, DirectoryInside(ws.src, ".profile.d"));
+    BERTH_RETURN_IF_ERROR(WriteFileAtomic(profile_d + "/000-buildpack-config-vars.sh",
                                           ConfigVarsProfileScript(built.release.config_vars)));
   }
   BERTH_ASSIGN_OR_RETURN(SlugInfo slug, PackSlug(ws.src, ctx.env.root + "/slugs"));

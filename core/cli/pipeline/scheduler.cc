@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/base/contained_path.h"
 #include "core/base/files.h"
 #include "core/build/app_json.h"
 #include "core/cli/proxy_routes.h"
@@ -29,8 +30,8 @@ Result<int> Property(Context& ctx, const std::string& app, const std::string& ke
 
 // The app.json inside the release's slug (an empty one when there is none).
 AppJson ReleaseAppJson(const RunningRelease& release) {
-  auto text = ReadFile(release.slug_layer + "/app/app.json");
-  if (!text.ok()) return {};
+  auto text = ReadFileInside(release.slug_layer + "/app", "app.json");
+  if (!text.ok() || text->empty()) return {};
   auto parsed = ParseAppJson(*text);
   return parsed.ok() ? *parsed : AppJson{};
 }
