@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kTarballSuffixes[] = {".tgz", ".tar.gz", ".tar", ".tar.zst"};
 constexpr std::string_view kNetworkSchemes[] = {"https", "http", "git", "ssh"};
+constexpr size_t kMaxLength = 4096;
 
 bool IsTarballPath(std::string_view path) {
   for (std::string_view suffix : kTarballSuffixes) {
@@ -121,6 +122,9 @@ std::string BuildpackRef::ToString() const { return ref.empty() ? url : url + "#
 Result<BuildpackRef> ParseBuildpackRef(std::string_view text) {
   std::string shown = Quoted(text);
   if (text.empty()) return InvalidArgument("Invalid buildpack: the URL is empty");
+  if (text.size() > kMaxLength) {
+    return InvalidArgument("Invalid buildpack " + shown + ": longer than 4096 characters");
+  }
   for (char c : text) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f) {

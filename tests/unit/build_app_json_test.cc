@@ -184,6 +184,21 @@ TEST(AppJsonTest, HealthcheckCommandStringMustSplit) {
       << app.status().message();
 }
 
+TEST(AppJsonTest, SurvivesDeepNestingAndLargeFiles) {
+  std::string deep = "{\"scripts\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  auto nested = ParseAppJson(deep);
+  ASSERT_FALSE(nested.ok());
+  EXPECT_EQ(nested.status().message(), "app.json: scripts must be an object");
+
+  std::string many = "{\"formation\": {";
+  for (int i = 0; i < 5000; ++i) {
+    many += (i == 0 ? "\"p" : ",\"p") + std::to_string(i) + "\": {\"quantity\": 1}";
+  }
+  auto large = ParseAppJson(many + "}}");
+  ASSERT_TRUE(large.ok()) << large.status().message();
+  EXPECT_EQ(large->formation.size(), 5000u);
+}
+
 TEST(AppJsonTest, AcceptsBoundaryValues) {
   auto app = ParseAppJson(R"({"formation": {"web": {"quantity": 1000}, "w": {"quantity": 0}},
     "healthchecks": {"web": [{"port": 65535, "attempts": 100, "timeout": 1, "wait": 0,

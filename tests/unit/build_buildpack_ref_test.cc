@@ -124,6 +124,7 @@ TEST(BuildpackRefTest, RefusesWithAReason) {
       {"https://example.com/bp#a#b", "is not a branch, tag or commit name"},
       {"https://example.com/bp#" + std::string(300, 'a'), "is not a branch, tag or commit name"},
       {"https://example.com/bp.tgz#v1", "only git buildpacks take a '#ref'"},
+      {"https://example.com/" + std::string(5000, 'a'), "longer than 4096 characters"},
   };
   for (const Case& c : cases) {
     auto ref = ParseBuildpackRef(c.text);

@@ -98,6 +98,14 @@ TEST(BuildpackReleaseTest, InvalidYamlSaysTheLine) {
       << release.status().message();
 }
 
+TEST(BuildpackReleaseTest, DeepNestingIsAnErrorNotACrash) {
+  std::string deep = "config_vars: " + std::string(100000, '[') + std::string(100000, ']') + "\n";
+  auto release = ParseBuildpackRelease(deep, "evil");
+  ASSERT_FALSE(release.ok());
+  EXPECT_TRUE(release.status().message().starts_with("bin/release of evil printed invalid YAML"))
+      << release.status().message();
+}
+
 TEST(BuildpackReleaseTest, KeepsNonUtf8BytesOfValues) {
   auto release = ParseBuildpackRelease("config_vars:\n  A: caf\xff\n", "python");
   ASSERT_TRUE(release.ok()) << release.status().message();
