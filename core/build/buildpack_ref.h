@@ -23,9 +23,10 @@ struct BuildpackRef {
 // absolute paths. A URL or path ending in .tgz, .tar.gz, .tar or .tar.zst is a
 // kTarball; a path is a kLocal buildpack directory when it holds bin/compile,
 // otherwise (an existing directory without one, or a missing path ending in
-// .git) a git repository. Fails with kInvalidArgument on empty text,
-// whitespace, control characters, relative paths, other schemes, a URL without
-// a host and a "#ref" that git would not accept or on something other than git.
+// .git) a git repository. Fails with kInvalidArgument on empty text or text
+// over 4096 characters, whitespace, control characters, relative paths, other
+// schemes, a URL without a host and a "#ref" that git would not accept or on
+// something other than git.
 Result<BuildpackRef> ParseBuildpackRef(std::string_view text);
 
 // Parses a .buildpacks file: one reference a line, '#' comments and blank
