@@ -175,10 +175,48 @@ demo apps:list
 demo apps:report demo
 
 # 9. Where to go from here.
+# 7. Deploy a sample app by git push over ssh. The default stack (Debian with the
+# buildpack runtimes) is built once, with mmdebstrap: minutes on a fresh machine.
+step "The default stack"
+BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}" \
+  "$berth_bin" stacks:build default | sed 's/^/       /' || die "the default stack could not be built"
+sample="$(mktemp -d /tmp/berth-quickstart.XXXXXX)"
+trap 'rm -rf "$sample"' EXIT
+cp -r "$here/tests/apps/python/." "$sample/"
+git -C "$sample" init -q -b main
+git -C "$sample" add -A
+git -C "$sample" -c user.name=quickstart -c user.email=quickstart@localhost commit -qm "berth quickstart sample"
+# Apps are served by berth's own nginx as APP.DOMAIN. Without DNS, *.localhost
+# names reach this machine (curl resolves them itself), or send the Host header.
+if [[ -z $("$berth_bin" domains:report --global --domains-global-vhosts 2>/dev/null) ]]; then
+  "$berth_bin" domains:set-global berth.localhost >/dev/null
+fi
+global_domain="$("$berth_bin" domains:report --global --domains-global-vhosts | awk '{print $1}')"
+step "The proxy (nginx) for *.$global_domain"
+"$berth_bin" proxy:start | sed 's/^/       /' || die "the proxy did not start; is port 80 taken?"
+
+step "git push berth main (the python sample app, as demo)"
+remote="ssh://$berth_user@localhost:$ssh_port/demo"
+GIT_SSH_COMMAND="ssh ${ssh_opts[*]}" timeout 600 git -C "$sample" push --force "$remote" main 2>&1 |
+  sed 's/^/       /'
+[[ ${PIPESTATUS[0]} -eq 0 ]] || die "the push was rejected; see the output above"
+demo releases demo
+
 host="$(hostname -f 2>/dev/null || hostname)"
 echo
 echo "=====> berth is ready"
 info "ssh:  $berth_user@$host, port $ssh_port"
 info "try:  ssh ${port_opt[*]}${port_opt[*]:+ }$berth_user@$host help"
 info "add a developer's key (as root here):  berth ssh-keys:add NAME < their_key.pub"
-info "git push deploys arrive with the deploy pipeline; until then berth answers ssh commands"
+info "deploy:  git remote add berth ssh://$berth_user@$host:$ssh_port/APP && git push berth main"
+http_port="$("$berth_bin" proxy:report demo --proxy-http-port 2>/dev/null || echo 80)"
+port_suffix=""
+[[ ${http_port:-80} == 80 ]] || port_suffix=":$http_port"
+url="http://demo.$global_domain$port_suffix/"
+if curl -fsS -m 10 -H "Host: demo.$global_domain" "http://127.0.0.1$port_suffix/" >/dev/null; then
+  info "demo is live at $url"
+  info "(without DNS: curl -H 'Host: demo.$global_domain' http://$host$port_suffix/)"
+  curl -fsS -m 5 -H "Host: demo.$global_domain" "http://127.0.0.1$port_suffix/" | sed 's/^/       /'
+else
+  die "demo does not answer through the proxy; see: berth ps:report demo, berth logs demo"
+fi

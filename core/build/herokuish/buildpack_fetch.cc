@@ -1,5 +1,9 @@
 #include "core/build/herokuish/buildpack_fetch.h"
 
+#include <sys/stat.h>
+
+#include <cstdio>
+
 #include "core/base/files.h"
 #include "core/build/digest.h"
 #include "core/build/slug.h"
@@ -67,6 +71,14 @@ Result<std::string> FetchTarball(ProcessRunner& runner, const BuildpackRef& ref,
   if (!r.ok()) return Unavailable("Could not download the buildpack " + ref.url + ": " + r.err);
   BERTH_RETURN_IF_ERROR(MakeDirs(dest, 0755));
   BERTH_RETURN_IF_ERROR(ExtractArchive(archive, dest));
+  // A tarball holding only bin/ lost that directory to the top-level strip.
+  if (!PathExists(dest + "/bin") && PathExists(dest + "/compile")) {
+    std::string bin = dest + ".bin";
+    if (::rename(dest.c_str(), bin.c_str()) != 0 || ::mkdir(dest.c_str(), 0755) != 0 ||
+        ::rename(bin.c_str(), (dest + "/bin").c_str()) != 0) {
+      return Internal(ErrnoMessage("cannot lay out the buildpack " + ref.url));
+    }
+  }
   return dest;
 }
 
