@@ -31,7 +31,7 @@ started() { grep -q "^start $2 " "$BERTH_ROOT/cache/$1/builds.log" 2>/dev/null; 
 
 # --- one app, two pushes at once ------------------------------------------------
 "$BERTH_BIN" apps:create one >/dev/null
-"$BERTH_BIN" config:set one "BUILDPACK_URL=$slow" SLOW_SECONDS=8 >/dev/null
+"$BERTH_BIN" config:set --no-restart one "BUILDPACK_URL=$slow" SLOW_SECONDS=8 >/dev/null
 tiny_app "$PUSH_WORK/a" "version a"
 rev_a="$(push_rev "$PUSH_WORK/a")"
 git clone -q "$PUSH_WORK/a" "$PUSH_WORK/b"
@@ -101,7 +101,7 @@ assert_eq 2 "$(grep -c succeeded <<<"$out")" "builds:list has the two builds: $o
 # --- two apps at once ---------------------------------------------------------
 for app in two three; do
   "$BERTH_BIN" apps:create "$app" >/dev/null
-  "$BERTH_BIN" config:set "$app" "BUILDPACK_URL=$slow" SLOW_SECONDS=6 >/dev/null
+  "$BERTH_BIN" config:set --no-restart "$app" "BUILDPACK_URL=$slow" SLOW_SECONDS=6 >/dev/null
   tiny_app "$PUSH_WORK/$app" "app $app"
 done
 started_both=$SECONDS

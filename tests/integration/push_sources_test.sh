@@ -15,7 +15,7 @@ push_test_setup
 
 bare="$BERTH_ROOT/repos/src.git"
 "$BERTH_BIN" apps:create src >/dev/null
-"$BERTH_BIN" config:set src FOO=one >/dev/null
+"$BERTH_BIN" config:set --no-restart src FOO=one >/dev/null
 
 # --- git:from-archive APP - over ssh ----------------------------------------------
 site="$PUSH_WORK/site"
@@ -56,7 +56,7 @@ run_berth git:sync src "file://$upstream" release-1
 assert_eq 0 "$code" "git:sync to a tag without --build succeeds: $out"
 assert_eq "$sync_rev1" "$(git --git-dir "$bare" rev-parse main)" "main is moved to the tag's commit"
 assert_eq v1 "$(push_release_versions src)" "git:sync without --build makes no release"
-"$BERTH_BIN" config:set src FOO=two BAR=bar >/dev/null
+"$BERTH_BIN" config:set --no-restart src FOO=two BAR=bar >/dev/null
 run_berth git:sync src "file://$upstream" main --build
 assert_eq 0 "$code" "git:sync --build succeeds: $out"
 assert_contains "$out" "Release v2 created: Deploy ${sync_rev2:0:7}" "git:sync --build makes v2"

@@ -94,11 +94,11 @@ default_process_types:
 YAML
 EOF
 chmod 0755 "$bp/bin/compile" "$bp/bin/release"
-"$BERTH_BIN" config:set links "BUILDPACK_URL=$bp" "SECRET_FILE=$secret" "VICTIM_DIR=$victim" >/dev/null
+"$BERTH_BIN" config:set --no-restart links "BUILDPACK_URL=$bp" "SECRET_FILE=$secret" "VICTIM_DIR=$victim" >/dev/null
 git -C "$repo" rm -q Procfile
 push_commit "$repo" "built by the linking buildpack"
 for mode in profile procfile file; do
-  "$BERTH_BIN" config:set links "MODE=$mode" >/dev/null
+  "$BERTH_BIN" config:set --no-restart links "MODE=$mode" >/dev/null
   push_commit "$repo" "mode $mode"
   push_links
   assert_contains "$out" "Left a $mode link" "$mode: the buildpack ran"

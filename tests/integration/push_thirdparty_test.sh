@@ -50,7 +50,7 @@ git -C "$repo" init -q -b main
 push_commit "$repo" "first"
 rev="$(push_rev "$repo")"
 "$BERTH_BIN" apps:create tp >/dev/null
-run_berth config:set tp "BUILDPACK_URL=$bp_repo" "GREETING=hi there, it's me"
+run_berth config:set --no-restart tp "BUILDPACK_URL=$bp_repo" "GREETING=hi there, it's me"
 assert_eq 0 "$code" "config:set BUILDPACK_URL and GREETING: $out"
 push_app "$repo" tp
 assert_eq 0 "$code" "the push with BUILDPACK_URL=<git repo> succeeds: $out"
@@ -78,16 +78,16 @@ run_berth run tp sh -c '
 assert_contains "$out" "hi there, it's me" "the page is served from hello-public"
 
 # The app's own value wins over the buildpack's config_vars default.
-run_berth config:set tp HELLO_BUILDPACK=overridden
+run_berth config:set --no-restart tp HELLO_BUILDPACK=overridden
 assert_eq 0 "$code" "config:set HELLO_BUILDPACK: $out"
 assert_eq overridden "$("$BERTH_BIN" run tp printenv HELLO_BUILDPACK)" \
   "the app's config var overrides the buildpack's config_vars default"
-run_berth config:unset tp HELLO_BUILDPACK
+run_berth config:unset --no-restart tp HELLO_BUILDPACK
 assert_eq 0 "$code" "config:unset HELLO_BUILDPACK: $out"
 
 # The cache survives: build 2; GREETING changed.
-run_berth config:set tp "GREETING=second greeting"
-assert_eq 0 "$code" "config:set tp GREETING=second greeting: $out"
+run_berth config:set --no-restart tp "GREETING=second greeting"
+assert_eq 0 "$code" "config:set --no-restart tp GREETING=second greeting: $out"
 push_commit "$repo" "second"
 rev2="$(push_rev "$repo")"
 push_app "$repo" tp
@@ -97,8 +97,8 @@ assert_eq "second greeting|build 2 of revision $rev2" \
   "$("$BERTH_BIN" run tp cat hello-public/index.html | paste -sd'|')" "v2 has the new greeting"
 
 # --- URL#tag: the tagged version -------------------------------------------------
-run_berth config:set tp "BUILDPACK_URL=$bp_repo#v1"
-assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$bp_repo#v1: $out"
+run_berth config:set --no-restart tp "BUILDPACK_URL=$bp_repo#v1"
+assert_eq 0 "$code" "config:set --no-restart tp BUILDPACK_URL=\$bp_repo#v1: $out"
 push_commit "$repo" "third"
 push_app "$repo" tp
 assert_eq 0 "$code" "the push with BUILDPACK_URL=<repo>#v1 succeeds: $out"
@@ -106,8 +106,8 @@ assert_contains "$out" "Fetching buildpack $bp_repo#v1" "the ref is shown"
 assert_contains "$out" "remote: -----> Saying hello" "the tagged buildpack runs"
 assert_not_contains "$out" "Saying hello (v2)" "the tag's version runs, not main's"
 assert_contains "$out" "This is build number 3 of this app" "the cache is the app's, whatever the buildpack ref"
-run_berth config:set tp "BUILDPACK_URL=$bp_repo#no-such-tag"
-assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$bp_repo#no-such-tag: $out"
+run_berth config:set --no-restart tp "BUILDPACK_URL=$bp_repo#no-such-tag"
+assert_eq 0 "$code" "config:set --no-restart tp BUILDPACK_URL=\$bp_repo#no-such-tag: $out"
 push_commit "$repo" "fourth"
 push_app "$repo" tp
 assert_eq 1 "$((code != 0))" "a missing #ref fails the push"
@@ -115,7 +115,7 @@ assert_contains "$out" "no-such-tag" "the missing ref is named"
 assert_eq "v3 v2 v1" "$(push_release_versions tp)" "no release from the failed push"
 
 # --- .buildpacks: several buildpacks in order, export chaining ---------------------
-run_berth config:unset tp BUILDPACK_URL
+run_berth config:unset --no-restart tp BUILDPACK_URL
 assert_eq 0 "$code" "config:unset BUILDPACK_URL: $out"
 printf '# built by two buildpacks\n%s\n%s\n' "file://$bp_repo#v1" "$after" >"$repo/.buildpacks"
 push_commit "$repo" "with .buildpacks"
@@ -132,15 +132,15 @@ assert_eq "" "$(push_release_field tp v4 process_types)" \
   "the last buildpack (no bin/release) gives no process types"
 assert_eq "second greeting" "$("$BERTH_BIN" run tp cat after.txt)" "the second buildpack's file is in the slug"
 # BUILDPACK_URL wins over .buildpacks.
-run_berth config:set tp "BUILDPACK_URL=$hello_src"
-assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$hello_src: $out"
+run_berth config:set --no-restart tp "BUILDPACK_URL=$hello_src"
+assert_eq 0 "$code" "config:set --no-restart tp BUILDPACK_URL=\$hello_src: $out"
 push_commit "$repo" "BUILDPACK_URL over .buildpacks"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<a plain directory> works: $out"
 assert_not_contains "$out" "After app detected" "BUILDPACK_URL wins over .buildpacks"
 assert_eq Hello "$(push_release_field tp v5 buildpacks)" "v5 was built by hello alone"
-run_berth config:unset tp BUILDPACK_URL
-assert_eq 0 "$code" "config:unset tp BUILDPACK_URL: $out"
+run_berth config:unset --no-restart tp BUILDPACK_URL
+assert_eq 0 "$code" "config:unset --no-restart tp BUILDPACK_URL: $out"
 
 # --- buildpacks:add / list / remove / clear ---------------------------------------
 git -C "$repo" rm -q .buildpacks
@@ -184,14 +184,14 @@ done
   </dev/null >/dev/null 2>&1 &
 push_remember_pid $!
 berth_wait_for_port "$http_port" 15 || fail "the http server for the tarball did not start"
-run_berth config:set tp "BUILDPACK_URL=http://127.0.0.1:$http_port/hello.tgz"
-assert_eq 0 "$code" "config:set tp BUILDPACK_URL=http://127.0.0.1:\$http_port/hello.tgz: $out"
+run_berth config:set --no-restart tp "BUILDPACK_URL=http://127.0.0.1:$http_port/hello.tgz"
+assert_eq 0 "$code" "config:set --no-restart tp BUILDPACK_URL=http://127.0.0.1:\$http_port/hello.tgz: $out"
 push_commit "$repo" "from a tarball over http"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<an http .tgz> works: $out"
 assert_contains "$out" "remote: -----> Saying hello" "the downloaded tarball's buildpack runs"
-run_berth config:set tp "BUILDPACK_URL=$PUSH_WORK/hello.tgz"
-assert_eq 0 "$code" "config:set tp BUILDPACK_URL=\$PUSH_WORK/hello.tgz: $out"
+run_berth config:set --no-restart tp "BUILDPACK_URL=$PUSH_WORK/hello.tgz"
+assert_eq 0 "$code" "config:set --no-restart tp BUILDPACK_URL=\$PUSH_WORK/hello.tgz: $out"
 push_commit "$repo" "from a local tarball"
 push_app "$repo" tp
 assert_eq 0 "$code" "BUILDPACK_URL=<a local .tgz> works: $out"
