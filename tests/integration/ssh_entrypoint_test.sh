@@ -121,9 +121,15 @@ assert_contains "$out" "is not a berth command" "an unknown command is reported"
 run_ssh "$work/admin" --
 assert_eq 0 "$code" "an empty command exits 0"
 assert_contains "$out" "Usage:" "an empty command prints help"
-run_ssh "$work/admin" -- "git-receive-pack 'foo'"
-assert_eq 1 "$code" "git-receive-pack exits 1 for now"
-assert_contains "$out" "not yet available" "git-receive-pack says it is not yet available"
+# git's transport reaches git-receive-pack on the app's new repo (stdin is
+# empty here, so git ends the exchange after advertising its refs).
+run_ssh "$work/admin" -- "git-receive-pack '/foo.git'"
+assert_contains "$out" "report-status" "git-receive-pack advertises its capabilities"
+assert_eq 0 "$([[ -f $BERTH_ROOT/repos/foo.git/hooks/pre-receive ]]; echo $?)" \
+  "the first push creates the app's repo with its pre-receive hook"
+run_ssh "$work/admin" -- "git-receive-pack '../etc'"
+assert_eq 1 "$((code != 0))" "git-receive-pack refuses a path as the app"
+assert_contains "$out" "Invalid app name" "git-receive-pack names the bad app"
 run_ssh "$work/admin" -- "ssh-keys:add evil"
 assert_eq 1 "$((code != 0))" "ssh-keys:add is refused over ssh"
 assert_contains "$out" "can only be run there" "ssh-keys:add says it is host-only"
