@@ -6,8 +6,8 @@
 # buildpack and the release, the release record has the commit and the
 # buildpack, and `berth run APP` sees the built app (dependencies installed,
 # binaries built, .profile.d sourced, GIT_REV set) and its web process answers
-# on $PORT inside the release. A warm re-push of the nodejs app restores
-# node_modules from the build cache. Needs the npm registry for nodejs.
+# on $PORT inside the release. The nodejs app, which needs the npm registry, is
+# in push_nodejs_test.sh.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tests/lib/assert.sh
@@ -86,39 +86,6 @@ push_sample static "Static HTML app detected" "Static HTML" \
 run_berth run static test -f /app/public/index.html
 assert_eq 0 "$code" "static: public/index.html is in the slug"
 
-# --- nodejs: npm ci from the registry, the build script, .slugignore -----------
-push_sample nodejs "Node.js app detected" "Node.js" "npm start"
-assert_contains "$out" "GIT_REV=$rev" "nodejs: the server sees GIT_REV"
-assert_contains "$out" "NODE_ENV=production" "nodejs: .profile.d sets NODE_ENV"
-nodejs_v1_out="$("$BERTH_BIN" builds:output nodejs)"
-assert_contains "$nodejs_v1_out" "Installing dependencies (npm ci" "nodejs: dependencies installed with npm ci"
-assert_contains "$nodejs_v1_out" "wrote build-info.json" "nodejs: the build script ran"
-run_berth run nodejs node -e "process.stdout.write(require('ms')(60000, {long: true}))"
-assert_eq 0 "$code" "nodejs: require('ms') works in the release: $out"
-assert_eq "1 minute" "$out" "nodejs: ms is the installed package"
-run_berth run nodejs test -f /app/build-info.json
-assert_eq 0 "$code" "nodejs: build-info.json from the build script is in the slug"
-run_berth run nodejs test -e /app/docs
-assert_eq 1 "$code" "nodejs: docs/ is left out of the slug (.slugignore)"
-run_berth run nodejs sh -c 'echo "$NODE_ENV $PATH"'
-assert_contains "$out" "production /app/node_modules/.bin:" "nodejs: .profile.d/nodejs.sh is sourced"
-# A one-line change: the build cache restores node_modules, npm ci does not run.
-echo "// a one-line change" >>"$PUSH_WORK/nodejs/server.js"
-push_commit "$PUSH_WORK/nodejs" "one-line change"
-rev2="$(push_rev "$PUSH_WORK/nodejs")"
-started=$SECONDS
-push_app "$PUSH_WORK/nodejs" nodejs
-echo "re-pushed nodejs in $((SECONDS - started)) s"
-assert_eq 0 "$code" "nodejs: the warm re-push succeeds: $out"
-assert_contains "$out" "Restoring node_modules from the cache" "nodejs: node_modules comes from the build cache"
-assert_not_contains "$out" "Installing dependencies" "nodejs: npm ci does not run again"
-assert_contains "$out" "Release v2 created: Deploy ${rev2:0:7}" "nodejs: the re-push makes v2"
-assert_eq "$rev2" "$(push_release_field nodejs v2 git_rev)" "nodejs: v2 records the new commit"
-assert_eq "$rev" "$(push_release_field nodejs v1 git_rev)" "nodejs: v1 is unchanged"
-run_berth run nodejs sh -c 'tail -n 1 server.js; node -e "require(\"ms\")" && echo ms-ok'
-assert_contains "$out" "// a one-line change" "nodejs: berth run uses the newest release"
-assert_contains "$out" "ms-ok" "nodejs: ms is still installed in v2"
-
 # --- python: a virtualenv at /app/.venv from vendor/ -----------------------------
 push_sample python "Python app detected" Python "python3 app.py"
 assert_contains "$out" "virtualenv=/app/.venv" "python: the server runs in the virtualenv"
@@ -144,14 +111,14 @@ assert_eq 0 "$code" "make: ./app is built: $out"
 assert_contains "$out" "E   L   F" "make: ./app is an ELF executable"
 
 # --- every app has its own build cache and repo ---------------------------------
-for app in procfile static nodejs python go make; do
+for app in procfile static python go make; do
   if [[ -f $BERTH_ROOT/repos/$app.git/HEAD && -x $BERTH_ROOT/repos/$app.git/hooks/pre-receive ]]; then
     pass "$app: the bare repo has berth's pre-receive hook"
   else
     fail "$app: no repo or hook in $BERTH_ROOT/repos/$app.git"
   fi
 done
-assert_eq "$rev2" "$(git --git-dir "$BERTH_ROOT/repos/nodejs.git" rev-parse main)" \
-  "nodejs: the app's repo has the pushed branch"
+assert_eq "$rev" "$(git --git-dir "$BERTH_ROOT/repos/make.git" rev-parse main)" \
+  "make: the app's repo has the pushed branch"
 push_no_leftovers
 finish

@@ -38,15 +38,15 @@ rejected() {
     "$what: the app's main branch did not move"
 }
 
-# --- a good release first --------------------------------------------------------
-push_make_repo nodejs "$repo"
+# --- a good release first (the python sample: it builds offline) ---------------
+push_make_repo python "$repo"
 good_rev="$(push_rev "$repo")"
 push_app "$repo" demo
-assert_eq 0 "$code" "the first push (nodejs sample) succeeds: $out"
+assert_eq 0 "$code" "the first push (python sample) succeeds: $out"
 assert_contains "$out" "Release v1 created" "v1 is created"
 good_digest="$(push_release_field demo v1 slug_digest)"
 before_cache="$(cache_state)"
-assert_contains "$before_cache" "./nodejs/key" "the build cache holds node_modules' key"
+assert_contains "$before_cache" "./python/" "the build cache holds the virtualenv"
 
 # --- the failing-build sample: invalid package.json at line 4 -------------------
 git -C "$repo" rm -q -r .
@@ -57,9 +57,9 @@ rejected "failing build" "remote:  !     package.json is not valid JSON at line 
   "Build failed: Node.js's bin/compile exited with code 1"
 assert_eq "$before_cache" "$(cache_state)" "failing build: the build cache is intact"
 assert_eq "$good_digest" "$(push_release_field demo v1 slug_digest)" "failing build: v1 keeps its slug"
-run_berth run demo node -e "process.stdout.write(require('ms')(2000))"
+run_berth run demo python3 -c "from berth_sample_greeting import greet; print(greet('v1'))"
 assert_eq 0 "$code" "failing build: v1 still runs: $out"
-assert_eq 2s "$out" "failing build: v1's node_modules are intact"
+assert_eq "hello from v1" "$out" "failing build: v1's virtualenv is intact"
 run_berth run demo printenv GIT_REV
 assert_eq "$good_rev" "$out" "failing build: berth run still runs the good commit"
 run_berth builds:list demo
@@ -84,17 +84,17 @@ reset_repo() {
 reset_repo
 
 # --- Procfile errors: line numbers ---------------------------------------------
-printf '# processes\nweb: npm start\nworker: node worker.js\nweb: node other.js\n' >"$repo/Procfile"
+printf '# processes\nweb: python3 app.py\nworker: python3 worker.py\nweb: python3 other.py\n' >"$repo/Procfile"
 case_push "duplicate type"
 rejected "duplicate Procfile type" "Procfile line 4: 'web' is defined twice"
 reset_repo
 
-printf 'web: npm start\n\nthis line has no colon\n' >"$repo/Procfile"
+printf 'web: python3 app.py\n\nthis line has no colon\n' >"$repo/Procfile"
 case_push "malformed Procfile"
 rejected "malformed Procfile line" "Procfile line 3: expected 'type: command'"
 reset_repo
 
-printf 'web: npm start\nweb.1: node x.js\n' >"$repo/Procfile"
+printf 'web: python3 app.py\nweb.1: python3 x.py\n' >"$repo/Procfile"
 case_push "bad process type"
 rejected "invalid process type" "Procfile line 2: invalid process type"
 reset_repo
@@ -115,7 +115,7 @@ rejected "a submodule" "'vendor/lib' is a git submodule, and berth does not fetc
 reset_repo
 
 # --- a release command that fails: no release -----------------------------------
-printf 'web: npm start\nrelease: echo migrating; exit 3\n' >"$repo/Procfile"
+printf 'web: python3 app.py\nrelease: echo migrating; exit 3\n' >"$repo/Procfile"
 case_push "failing release command"
 rejected "failing release command" "migrating" "The release command exited with code 3"
 reset_repo
@@ -130,7 +130,7 @@ echo "$1 $2 $4" >>"$(dirname "$0")/calls"
 [[ -f "$3/LICENSE" ]] || { echo "add a LICENSE file first" >&2; exit 1; }
 EOF
 chmod 0755 "$plugin/pre-receive-app"
-echo "// change" >>"$repo/server.js"
+echo "# change" >>"$repo/app.py"
 case_push "no license"
 veto_rev="$(push_rev "$repo")"
 rejected "pre-receive-app veto" "add a LICENSE file first"
@@ -155,7 +155,7 @@ assert_eq "v2 v1" "$(push_release_versions demo)" "an app no buildpack detects: 
 assert_eq "$v2_rev" "$(git --git-dir "$BERTH_ROOT/repos/demo.git" rev-parse main)" \
   "an app no buildpack detects: main did not move"
 
-run_berth run demo node -e "require('ms'); console.log('still runs')"
+run_berth run demo python3 -c "import berth_sample_greeting; print('still runs')"
 assert_eq "still runs" "$out" "after all the rejected pushes the last release still runs"
 push_no_leftovers
 finish

@@ -19,7 +19,7 @@ PUSH_PYTHON=/usr/bin/python3
 [[ -x $PUSH_PYTHON ]] || PUSH_PYTHON=python3
 
 # push_test_setup: skips (77) without root, runc, sshd, git, python3 or the cached
-# default stack; re-runs the test in a private mount namespace; makes BERTH_ROOT
+# default stack; re-runs the test in private namespaces (below); makes BERTH_ROOT
 # and PUSH_WORK (scratch for repos and keys), links the default stack, starts sshd
 # with the key PUSH_WORK/admin (ssh-keys:add admin) and exports GIT_SSH_COMMAND,
 # so `git push root@127.0.0.1:APP` reaches berth. Everything is removed on exit,
@@ -34,7 +34,15 @@ push_test_setup() {
     echo "SKIP: the default stack is not built (scripts/test.sh builds it into BERTH_STACK_CACHE)"
     exit 77
   fi
-  container_test_setup  # re-execs this script in its own mount namespace, then berth_test_root
+  # The test runs in its own mount and network namespaces (re-executed there),
+  # so the apps' bridge, veths and firewall rules stay inside it. A test that
+  # needs the internet from its builds (the npm registry) sets
+  # PUSH_HOST_NETWORK=1 first and shares the host's network instead.
+  if [[ ${PUSH_HOST_NETWORK:-} == 1 ]]; then
+    container_test_setup
+  else
+    container_test_setup --net
+  fi
   PUSH_WORK="$(mktemp -d /tmp/berth-push.XXXXXX)"
   export PUSH_WORK
   PUSH_BG_PIDS=()
@@ -52,6 +60,10 @@ push_test_setup() {
   export GIT_TERMINAL_PROMPT=0
 
   "$BERTH_BIN" stacks:build default >/dev/null
+  # Old containers of an app are retired at once (no detached berth outlives the
+  # test), and a new release's check waits 1 s after the first connection.
+  "$BERTH_BIN" checks:set --global wait-to-retire 0 >/dev/null
+  "$BERTH_BIN" checks:set --global wait 1 >/dev/null
 
   export BERTH_AUTHORIZED_KEYS="$PUSH_WORK/authorized_keys"
   ssh-keygen -q -t ed25519 -N '' -C admin@berth-test -f "$PUSH_WORK/admin"
