@@ -64,11 +64,15 @@ Result<std::string> FetchGit(const BuildpackRef& ref, const std::string& cache_d
 
 Result<std::string> FetchTarball(ProcessRunner& runner, const BuildpackRef& ref,
                                  const std::string& work_dir, const std::string& dest) {
-  std::string archive = work_dir + "/" + NameOf(ref.url) + ".archive";
-  ProcessSpec curl;
-  curl.argv = {"curl", "-fsSL", "--max-time", "300", "-o", archive, "--", ref.url};
-  BERTH_ASSIGN_OR_RETURN(ProcessResult r, runner.Run(curl));
-  if (!r.ok()) return Unavailable("Could not download the buildpack " + ref.url + ": " + r.err);
+  BERTH_RETURN_IF_ERROR(MakeDirs(work_dir, 0755));
+  std::string archive = ref.url;  // a tarball on this host is read where it is
+  if (!ref.url.starts_with("/")) {
+    archive = work_dir + "/" + NameOf(ref.url) + ".archive";
+    ProcessSpec curl;
+    curl.argv = {"curl", "-fsSL", "--max-time", "300", "-o", archive, "--", ref.url};
+    BERTH_ASSIGN_OR_RETURN(ProcessResult r, runner.Run(curl));
+    if (!r.ok()) return Unavailable("Could not download the buildpack " + ref.url + ": " + r.err);
+  }
   BERTH_RETURN_IF_ERROR(MakeDirs(dest, 0755));
   BERTH_RETURN_IF_ERROR(ExtractArchive(archive, dest));
   // A tarball holding only bin/ lost that directory to the top-level strip.
