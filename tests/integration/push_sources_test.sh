@@ -4,7 +4,7 @@
 # file:///repo.git REF [--build]` on the host, `ps:rebuild` (v(N+1), same
 # commit), `releases:rollback` (a new release with the old slug and config),
 # `builds:list` / `builds:output` from the stored logs, and `git clone` over
-# ssh (git-upload-pack) of the app's repo.
+# ssh (git-upload-pack) of the app's repo; a config change makes a release.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=tests/lib/assert.sh
@@ -145,6 +145,18 @@ push_commit "$PUSH_WORK/clone" "from the clone"
 push_app "$PUSH_WORK/clone" src
 assert_eq 0 "$code" "a push from the clone succeeds: $out"
 assert_contains "$out" "Release v6 created" "it makes v6"
+
+# --- a config change of the deployed app is a release too ------------------------------
+v6_digest="$(push_release_field src v6 slug_digest)"
+run_berth config:set src NEW=value
+assert_eq 0 "$code" "config:set src NEW=value: $out"
+assert_contains "$out" "Release v7 created: Set NEW" "a config change makes v7"
+assert_eq "$v6_digest" "$(push_release_field src v7 slug_digest)" "v7 keeps v6's slug"
+assert_eq "$(push_release_field src v6 git_rev)" "$(push_release_field src v7 git_rev)" "v7 keeps v6's commit"
+assert_eq value "$("$BERTH_BIN" run src printenv NEW)" "berth run has the new config var"
+run_berth config:unset src NEW
+assert_eq 0 "$code" "config:unset src NEW: $out"
+assert_contains "$out" "Release v8 created: Unset NEW" "unsetting makes v8"
 
 push_no_leftovers
 finish
