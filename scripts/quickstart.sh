@@ -195,6 +195,9 @@ global_domain="$("$berth_bin" domains:report --global --domains-global-vhosts | 
 step "The proxy (nginx) for *.$global_domain"
 "$berth_bin" proxy:start | sed 's/^/       /' || die "the proxy did not start; is port 80 taken?"
 
+# The sample needs the default stack (an earlier setting may have chosen another).
+"$berth_bin" apps:exists demo >/dev/null 2>&1 || "$berth_bin" apps:create demo >/dev/null
+"$berth_bin" stacks:set demo default >/dev/null
 step "git push berth main (the python sample app, as demo)"
 remote="ssh://$berth_user@localhost:$ssh_port/demo"
 GIT_SSH_COMMAND="ssh ${ssh_opts[*]}" timeout 600 git -C "$sample" push --force "$remote" main 2>&1 |

@@ -43,7 +43,8 @@ std::string ShareDir(const std::string& bin) {
   std::string env = Getenv("BERTH_SHARE_DIR");
   if (!env.empty()) return env;
   std::string dir = bin.substr(0, bin.rfind('/'));
-  std::string installed = dir + "/../share/berth";
+  std::string installed =
+      std::filesystem::path(dir + "/../share/berth").lexically_normal().string();
   if (PathExists(installed + "/hooks/triggers.yaml")) return installed;
   return BERTH_SOURCE_DIR;
 }
