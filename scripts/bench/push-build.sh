@@ -9,6 +9,10 @@
 #
 #   sudo scripts/bench/push-build.sh [path/to/berth]
 #
+# A push also deploys the release; the apps' health checks are skipped here
+# (checks:skip) so the figures are the build's, not the checks' waiting time
+# (scripts/bench/push-to-live.sh measures that path).
+#
 # RUNS (default 5) pushes per case. git reaches berth the way sshd would run
 # it, as the forced command `berth ssh-dispatch` (GIT_SSH_COMMAND), so the
 # figures leave out ssh's own handshake (tens of milliseconds on loopback).
@@ -83,6 +87,7 @@ for app in nodejs static; do
   git -C "$work/$app" config user.name bench
   git -C "$work/$app" config user.email bench@localhost
   push "$app" >/dev/null  # creates the app; the first build is not counted
+  "$berth" checks:skip "$app" >/dev/null
   : >"$work/$app.cold"
   : >"$work/$app.warm"
   for ((i = 0; i < runs; i++)); do
