@@ -9,9 +9,8 @@
 #
 #   sudo scripts/bench/push-build.sh [path/to/berth]
 #
-# A push also deploys the release; the apps' health checks are skipped here
-# (checks:skip) so the figures are the build's, not the checks' waiting time
-# (scripts/bench/push-to-live.sh measures that path).
+# A push also deploys the release; here the apps are scaled to web=0, so the
+# figures are the build's, not the containers' start and health checks.
 #
 # RUNS (default 5) pushes per case. git reaches berth the way sshd would run
 # it, as the forced command `berth ssh-dispatch` (GIT_SSH_COMMAND), so the
@@ -86,8 +85,9 @@ for app in nodejs static; do
     -c user.email=bench@localhost commit -qm initial)
   git -C "$work/$app" config user.name bench
   git -C "$work/$app" config user.email bench@localhost
-  push "$app" >/dev/null  # creates the app; the first build is not counted
-  "$berth" checks:skip "$app" >/dev/null
+  "$berth" apps:create "$app" >/dev/null
+  "$berth" ps:scale "$app" web=0 >/dev/null
+  push "$app" >/dev/null  # the first build is not counted
   : >"$work/$app.cold"
   : >"$work/$app.warm"
   for ((i = 0; i < runs; i++)); do
