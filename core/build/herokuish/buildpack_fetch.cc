@@ -71,7 +71,9 @@ Result<std::string> FetchTarball(ProcessRunner& runner, const BuildpackRef& ref,
     ProcessSpec curl;
     curl.argv = {"curl", "-fsSL", "--max-time", "300", "-o", archive, "--", ref.url};
     BERTH_ASSIGN_OR_RETURN(ProcessResult r, runner.Run(curl));
-    if (!r.ok()) return Unavailable("Could not download the buildpack " + ref.url + ": " + r.err);
+    std::string why = r.err;
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    if (!r.ok()) return Unavailable("Could not download the buildpack " + ref.url + ": " + why);
   }
   BERTH_RETURN_IF_ERROR(MakeDirs(dest, 0755));
   BERTH_RETURN_IF_ERROR(ExtractArchive(archive, dest));

@@ -34,7 +34,10 @@ Status CreateOnPush(Context& ctx, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(auto disabled,
                          ctx.store->GetProperty("apps", Scope::Global(), "disable-autocreation"));
   if (disabled.value_or("false") == "true") {
-    return AppNotFound(app);
+    return Status(StatusCode::kAppNotFound,
+                  "App " + app + " does not exist, and pushes do not create apps here "
+                  "(apps:set --global disable-autocreation); create it with `apps:create " +
+                  app + "` first");
   }
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kAppMaybeCreate, {app}, app, ""}));
   Status created = ctx.store->CreateApp(app);
