@@ -16,60 +16,6 @@ source "$here/../lib/push.sh"
 PUSH_HOST_NETWORK=1
 push_test_setup
 
-# serve APP: starts the release's web process ($web of v1) with PORT=5123 inside
-# one `berth run` container and prints what GET / answers (the container's
-# own loopback; the run has no other network).
-serve() {
-  local app=$1 web
-  web="$(push_release_field "$app" v1 process_types | sed -n 's/^web: //p')"
-  run_berth run "$app" --env PORT=5123 sh -c '
-    ( eval "$1" ) >/tmp/web.log 2>&1 &
-    i=0
-    while [ $i -lt 100 ]; do
-      if python3 -c "import sys, urllib.request as u; sys.stdout.write(u.urlopen(\"http://127.0.0.1:5123/\", timeout=2).read().decode())" 2>/dev/null; then
-        exit 0
-      fi
-      i=$((i + 1))
-      sleep 0.1
-    done
-    echo "the web process did not answer; its output:"
-    cat /tmp/web.log
-    exit 1' sh "$web"
-}
-
-# push_sample APP DETECTED_LINE BUILDPACK_NAME WEB_COMMAND: pushes the sample app,
-# checks the stream and the release v1 record; sets $rev.
-push_sample() {
-  local app=$1 detected=$2 buildpack=$3 web=$4 started=$SECONDS
-  push_make_repo "$app" "$PUSH_WORK/$app"
-  rev="$(push_rev "$PUSH_WORK/$app")"
-  push_app "$PUSH_WORK/$app" "$app"
-  echo "pushed $app in $((SECONDS - started)) s"
-  assert_eq 0 "$code" "$app: the push succeeds: $out"
-  assert_contains "$out" "remote: -----> Receiving $app at ${rev:0:7}" "$app: the export step streams back"
-  assert_contains "$out" "remote: -----> $detected" "$app: the buildpack's detection line"
-  assert_contains "$out" "remote: -----> Compiled slug size: " "$app: the slug size is printed"
-  assert_contains "$out" "remote: -----> Release v1 created: Deploy ${rev:0:7}" "$app: release v1 is created"
-  assert_contains "$out" "* [new branch]      main -> main" "$app: git accepted the branch"
-  assert_eq 1 "$(push_release_count "$app")" "$app: one release"
-  assert_eq "$rev" "$(push_release_field "$app" v1 git_rev)" "$app: v1 records the pushed commit"
-  assert_eq "$buildpack" "$(push_release_field "$app" v1 buildpacks)" "$app: v1 records the buildpack"
-  assert_eq herokuish "$(push_release_field "$app" v1 builder)" "$app: v1 was built by herokuish"
-  assert_contains "$(push_release_field "$app" v1 process_types)" "web: $web" "$app: v1's web process"
-  assert_eq "Deploy ${rev:0:7}" "$(push_release_field "$app" v1 description)" "$app: v1's description"
-  local digest
-  digest="$(push_release_field "$app" v1 slug_digest)"
-  if [[ $digest =~ ^[0-9a-f]{64}$ && -f $BERTH_ROOT/slugs/$digest.tar.zst ]]; then
-    pass "$app: the slug is stored by its digest"
-  else
-    fail "$app: no slug $BERTH_ROOT/slugs/$digest.tar.zst"
-  fi
-  assert_eq "$rev" "$("$BERTH_BIN" run "$app" printenv GIT_REV)" "$app: GIT_REV is set in berth run"
-  serve "$app"
-  assert_eq 0 "$code" "$app: the web process answers on \$PORT: $out"
-  assert_contains "$out" "hello from $app" "$app: the web process says hello"
-}
-
 # --- nodejs: npm ci from the registry, the build script, .slugignore -----------
 push_sample nodejs "Node.js app detected" "Node.js" "npm start"
 assert_contains "$out" "GIT_REV=$rev" "nodejs: the server sees GIT_REV"
