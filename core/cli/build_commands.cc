@@ -1,8 +1,7 @@
 // builds:*, buildpacks:* and builder:* — what builds an app and what its
 // builds printed.
-#include <ctime>
-
 #include "core/base/files.h"
+#include "core/base/strings.h"
 #include "core/build/buildpack_ref.h"
 #include "core/cli/build_settings.h"
 #include "core/cli/helpers.h"
@@ -10,20 +9,6 @@
 
 namespace berth {
 namespace {
-
-std::string JoinLines(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : "\n") + i;
-  return s;
-}
-
-std::string Timestamp(int64_t unix_seconds) {
-  if (unix_seconds == 0) return "";
-  std::time_t t = unix_seconds;
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 Status BuildsList(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "builds:list APP"));
@@ -34,7 +19,7 @@ Status BuildsList(Context& ctx, const Args& args) {
   for (const BuildRecord& b : builds) {
     std::string took = b.finished_at != 0 ? std::to_string(b.finished_at - b.started_at) + "s" : "-";
     rows.emplace_back(std::to_string(b.id), b.status + "  " + b.git_rev.substr(0, 7) + "  " +
-                                                b.source + "  " + Timestamp(b.started_at) + "  " + took);
+                                                b.source + "  " + FormatUnixTime(b.started_at) + "  " + took);
   }
   PrintAligned(ctx.out, rows, false);
   return Status::Ok();
@@ -155,9 +140,7 @@ Status BuildpacksList(Context& ctx, const Args& args) {
 Status BuildpacksReportOne(Context& ctx, const Args& args, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(auto list, AppBuildpacks(ctx, app));
   Report report(app + " buildpacks information");
-  std::string joined;
-  for (const auto& u : list) joined += (joined.empty() ? "" : ",") + u;
-  report.Add("Buildpacks list", joined);
+  report.Add("Buildpacks list", JoinStrings(list, ","));
   return report.Print(ctx.out, args);
 }
 
@@ -215,7 +198,7 @@ Result<std::vector<std::string>> AppBuildpacks(Context& ctx, const std::string& 
 
 Status SetAppBuildpacks(Context& ctx, const std::string& app, const std::vector<std::string>& list) {
   if (list.empty()) return ctx.store->UnsetProperty(kBuildpacksPlugin, Scope::App(app), "list");
-  return ctx.store->SetProperty(kBuildpacksPlugin, Scope::App(app), "list", JoinLines(list));
+  return ctx.store->SetProperty(kBuildpacksPlugin, Scope::App(app), "list", JoinStrings(list, "\n"));
 }
 
 Result<std::string> SelectedBuilder(Context& ctx, const std::string& app) {

@@ -2,6 +2,7 @@
 // answers on. Domains are validated and stored lowercase.
 #include <algorithm>
 
+#include "core/base/strings.h"
 #include "core/base/validate.h"
 #include "core/cli/helpers.h"
 #include "core/cli/report.h"
@@ -19,12 +20,6 @@ Result<std::vector<std::string>> ParseDomains(const std::vector<std::string>& gi
     if (std::find(domains.begin(), domains.end(), d) == domains.end()) domains.push_back(d);
   }
   return domains;
-}
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
-  return out;
 }
 
 // The scope and the domains a domains:* command names. `global` commands take
@@ -79,7 +74,7 @@ Status Set(Context& ctx, const Args& args) {
   std::vector<std::string> domains;
   BERTH_RETURN_IF_ERROR(Parse(ctx, args, kGlobal, true, &scope, &domains));
   BERTH_RETURN_IF_ERROR(ctx.store->SetDomains(scope, domains));
-  ctx.out.Step("Set " + Join(domains) + " for " + ScopeName(scope));
+  ctx.out.Step("Set " + JoinStrings(domains, " ") + " for " + ScopeName(scope));
   return Updated(ctx, scope, "set", domains);
 }
 
@@ -98,8 +93,8 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app,
                  const std::vector<std::string>& global) {
   BERTH_ASSIGN_OR_RETURN(auto domains, ctx.store->GetDomains(Scope::App(app)));
   Report report(app + " domains information");
-  report.Add("Domains app vhosts", Join(domains));
-  report.Add("Domains global vhosts", Join(global));
+  report.Add("Domains app vhosts", JoinStrings(domains, " "));
+  report.Add("Domains global vhosts", JoinStrings(global, " "));
   return report.Print(ctx.out, args);
 }
 
@@ -107,7 +102,7 @@ Status DomainsReport(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(auto global, ctx.store->GetDomains(Scope::Global()));
   if (args.Has("global")) {
     Report report("Global domains information");
-    report.Add("Domains global vhosts", Join(global));
+    report.Add("Domains global vhosts", JoinStrings(global, " "));
     Args rest = args;
     rest.flags.erase("global");
     return report.Print(ctx.out, rest);

@@ -1,5 +1,7 @@
 #include "core/cli/helpers.h"
 
+#include <ctime>
+
 #include "core/base/validate.h"
 
 namespace berth {
@@ -44,6 +46,22 @@ Status ExpectArgs(const Args& args, size_t n, std::string_view usage) {
     return InvalidArgument("Usage: berth " + std::string(usage));
   }
   return Status::Ok();
+}
+
+Result<int> ParseReleaseVersion(const std::string& text) {
+  std::string digits = text.starts_with("v") ? text.substr(1) : text;
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument("Invalid release '" + text.substr(0, 20) + "': use vN, e.g. v3");
+  }
+  return std::stoi(digits);
+}
+
+std::string FormatUnixTime(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "";
+  std::time_t t = unix_seconds;
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
 }
 
 }  // namespace berth

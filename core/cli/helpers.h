@@ -30,4 +30,10 @@ Status ReportAppOrAll(Context& ctx, const Args& args, AppReporter one);
 // Fails unless exactly `n` positionals were given, naming the usage.
 Status ExpectArgs(const Args& args, size_t n, std::string_view usage);
 
+// "v3" or "3" as a release version; kInvalidArgument otherwise.
+Result<int> ParseReleaseVersion(const std::string& text);
+
+// Unix seconds as UTC "2026-11-23T10:00:00Z"; "" for 0 (never).
+std::string FormatUnixTime(int64_t unix_seconds);
+
 }  // namespace berth

@@ -1,6 +1,7 @@
 // proxy:*, nginx:*, haproxy:* — the proxy berth runs itself in front of the
 // apps: start and stop it, choose nginx or haproxy (per app or globally) and its
 // listen ports, take an app out of it, rebuild its configuration and show it.
+#include "core/base/strings.h"
 #include "core/base/validate.h"
 #include "core/cli/helpers.h"
 #include "core/cli/proxy_routes.h"
@@ -11,18 +12,12 @@
 namespace berth {
 namespace {
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
-  return out;
-}
-
 Status ValidateType(const std::string& type) {
   for (const auto& known : ProxyTypes()) {
     if (known == type) return Status::Ok();
   }
   return InvalidArgument("Unknown proxy type '" + type.substr(0, 40) + "': use " +
-                         Join(ProxyTypes()));
+                         JoinStrings(ProxyTypes(), " "));
 }
 
 Status Start(Context& ctx, const Args& args) {
@@ -220,9 +215,9 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   report.Add("Proxy running", proxy->Running() ? "true" : "false");
   report.Add("Proxy http port", std::to_string(settings.http_port));
   report.Add("Proxy https port", std::to_string(settings.https_port));
-  report.Add("Proxy domains", Join(r.domains));
-  report.Add("Proxy port map", Join(ports));
-  report.Add("Proxy upstreams", Join(r.upstreams));
+  report.Add("Proxy domains", JoinStrings(r.domains, " "));
+  report.Add("Proxy port map", JoinStrings(ports, " "));
+  report.Add("Proxy upstreams", JoinStrings(r.upstreams, " "));
   report.Add("Proxy ssl", r.cert_path.empty() ? "false" : "true");
   report.Add("Proxy custom template", custom.value_or(""));
   return report.Print(ctx.out, args);

@@ -1,27 +1,14 @@
 // releases:* — the history of what an app ran: each deploy, rollback and
 // config change makes release vN.
-#include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "core/base/strings.h"
 #include "core/cli/helpers.h"
 #include "core/cli/pipeline.h"
 #include "core/cli/report.h"
 
 namespace berth {
 namespace {
-
-std::string Timestamp(int64_t unix_seconds) {
-  std::time_t t = unix_seconds;
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
-
-std::string Joined(const std::vector<std::string>& items, std::string_view sep) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : std::string(sep)) + i;
-  return s;
-}
 
 Status Releases(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "releases APP [--format json]"));
@@ -32,7 +19,7 @@ Status Releases(Context& ctx, const Args& args) {
     nlohmann::json list = nlohmann::json::array();
     for (const ReleaseRecord& r : releases) {
       list.push_back({{"version", r.version},
-                      {"created_at", Timestamp(r.created_at)},
+                      {"created_at", FormatUnixTime(r.created_at)},
                       {"description", r.description},
                       {"git_rev", r.git_rev},
                       {"slug_digest", r.slug_digest},
@@ -47,25 +34,16 @@ Status Releases(Context& ctx, const Args& args) {
   ctx.out.Header(app + " releases");
   std::vector<std::pair<std::string, std::string>> rows;
   for (const ReleaseRecord& r : releases) {
-    rows.emplace_back("v" + std::to_string(r.version), Timestamp(r.created_at) + "  " + r.description);
+    rows.emplace_back("v" + std::to_string(r.version), FormatUnixTime(r.created_at) + "  " + r.description);
   }
   PrintAligned(ctx.out, rows, false);
   return Status::Ok();
 }
 
-// "v3" or "3" as a release version.
-Result<int> VersionArg(const std::string& text) {
-  std::string digits = text.starts_with("v") ? text.substr(1) : text;
-  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidArgument("Invalid release '" + text.substr(0, 20) + "': use vN, e.g. v3");
-  }
-  return std::stoi(digits);
-}
-
 Status ReleasesInfo(Context& ctx, const Args& args) {
   if (args.positional.size() != 2) return InvalidArgument("Usage: berth releases:info APP vN");
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
-  BERTH_ASSIGN_OR_RETURN(int version, VersionArg(args.positional[1]));
+  BERTH_ASSIGN_OR_RETURN(int version, ParseReleaseVersion(args.positional[1]));
   BERTH_ASSIGN_OR_RETURN(ReleaseRecord r, ctx.store->GetRelease(app, version));
   std::vector<std::string> types;
   for (const auto& [type, command] : r.process_types) types.push_back(type + ": " + command);
@@ -73,14 +51,14 @@ Status ReleasesInfo(Context& ctx, const Args& args) {
   for (const auto& [key, value] : r.config) keys.push_back(key);
   Report report(app + " release v" + std::to_string(r.version));
   report.Add("Release version", "v" + std::to_string(r.version));
-  report.Add("Release created at", Timestamp(r.created_at));
+  report.Add("Release created at", FormatUnixTime(r.created_at));
   report.Add("Release description", r.description);
   report.Add("Release git rev", r.git_rev);
   report.Add("Release slug digest", r.slug_digest);
   report.Add("Release builder", r.builder);
-  report.Add("Release buildpacks", Joined(r.buildpacks, ","));
-  report.Add("Release process types", Joined(types, "; "));
-  report.Add("Release config keys", Joined(keys, ","));  // values stay out of sight
+  report.Add("Release buildpacks", JoinStrings(r.buildpacks, ","));
+  report.Add("Release process types", JoinStrings(types, "; "));
+  report.Add("Release config keys", JoinStrings(keys, ","));  // values stay out of sight
   return report.Print(ctx.out, args);
 }
 

@@ -8,6 +8,7 @@
 // new ones can run beside the old ones while they are checked.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ Result<DeployTarget> CurrentTarget(Context& ctx, const std::string& app);
 // with the app's config now (described as `description`, e.g. "Set FOO") and
 // deploys it. Does nothing for an app that was never deployed.
 Status RedeployWithNewRelease(Context& ctx, const std::string& app, const std::string& description);
+
+// Stops the container `id` (SIGTERM, SIGKILL after `timeout`), then removes
+// it: the runtime's record and files, its network, and its store record.
+Status RetireContainer(Context& ctx, const std::string& id, std::chrono::seconds timeout);
 
 // Stops and removes the app's containers older than generation `keep`.
 Status RetireOldGenerations(Context& ctx, const std::string& app, int keep);

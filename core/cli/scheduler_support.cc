@@ -41,17 +41,21 @@ Result<DeployTarget> CurrentTarget(Context& ctx, const std::string& app) {
                       r.process_types, "v" + std::to_string(r.version)};
 }
 
+Status RetireContainer(Context& ctx, const std::string& id, std::chrono::seconds timeout) {
+  (void)ctx.runtime.Stop(id, timeout);
+  (void)ctx.runtime.Remove(id);
+  DetachNetwork(ctx, id);
+  return ctx.store->RemoveContainer(id);
+}
+
 Status RetireOldGenerations(Context& ctx, const std::string& app, int keep) {
   BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+  BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
+  std::chrono::seconds timeout(stop ? std::atoi(stop->c_str()) : 30);
   for (const ContainerRecord& r : records) {
     int g = GenerationOf(r.id);
     if (g == 0 || g >= keep) continue;
-    BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
-    std::chrono::seconds timeout(stop ? std::atoi(stop->c_str()) : 30);
-    (void)ctx.runtime.Stop(r.id, timeout);
-    (void)ctx.runtime.Remove(r.id);
-    DetachNetwork(ctx, r.id);
-    BERTH_RETURN_IF_ERROR(ctx.store->RemoveContainer(r.id));
+    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, timeout));
   }
   return Status::Ok();
 }

@@ -4,6 +4,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/base/strings.h"
 #include "core/deploy/health_probe.h"
 
 namespace berth {
@@ -32,12 +33,6 @@ std::string Duration(milliseconds d) {
 std::string Quoted(std::string_view text) {
   std::string shown(text.substr(0, 200));
   return "\"" + shown + (text.size() > 200 ? "...\"" : "\"");
-}
-
-std::string JoinWords(const std::vector<std::string>& words) {
-  std::string joined;
-  for (const auto& w : words) joined += (joined.empty() ? "" : " ") + w;
-  return joined;
 }
 
 int TypeRank(const std::string& type) {
@@ -229,7 +224,7 @@ bool Checker::Run(const Healthcheck& check, const std::string& label) {
   std::string what;
   switch (kind) {
     case CheckKind::kCommand:
-      what = "command `" + JoinWords(check.command) + "` in " + target_.container_id;
+      what = "command `" + JoinStrings(check.command, " ") + "` in " + target_.container_id;
       break;
     case CheckKind::kHttp:
       what = "GET " + Url(check) +

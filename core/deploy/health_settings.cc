@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "core/base/strings.h"
 #include "core/base/validate.h"
 
 namespace berth {
@@ -30,12 +31,6 @@ bool Covers(const std::vector<std::string>& list, const std::string& type) {
   return IsAll(list) || std::find(list.begin(), list.end(), type) != list.end();
 }
 
-std::string Join(const std::vector<std::string>& types) {
-  std::string joined;
-  for (const auto& t : types) joined += (joined.empty() ? "" : ",") + t;
-  return joined;
-}
-
 // Splits a stored or given list; empty items are dropped, duplicates kept once.
 std::vector<std::string> Split(std::string_view text) {
   std::vector<std::string> items;
@@ -54,7 +49,7 @@ std::vector<std::string> Split(std::string_view text) {
 Status WriteList(Store& store, const std::string& app, const char* key,
                  const std::vector<std::string>& list) {
   if (list.empty()) return store.UnsetProperty(kChecksPlugin, Scope::App(app), key);
-  return store.SetProperty(kChecksPlugin, Scope::App(app), key, Join(list));
+  return store.SetProperty(kChecksPlugin, Scope::App(app), key, JoinStrings(list, ","));
 }
 
 std::string_view ModeWord(CheckMode mode) {

@@ -5,6 +5,7 @@
 #include <kainjow/mustache.hpp>
 
 #include "core/base/files.h"
+#include "core/base/strings.h"
 
 namespace berth {
 namespace {
@@ -17,12 +18,6 @@ Data ListOf(const std::vector<std::string>& items, const std::string& key) {
   Data list(Data::type::list);
   for (const auto& item : items) list.push_back(Data(key, item));
   return list;
-}
-
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
-  return out;
 }
 
 bool HasServers(const AppPlan& app, const std::string& upstream) {
@@ -51,7 +46,7 @@ Data AppData(const AppPlan& app) {
   d.set("enabled", r.enabled);
   d.set("routed", app.routed);
   d.set("domains", ListOf(r.domains, "domain"));
-  d.set("server_names", Join(r.domains, " "));
+  d.set("server_names", JoinStrings(r.domains, " "));
   d.set("ssl", !r.cert_path.empty());
   d.set("cert_path", r.cert_path);
   d.set("key_path", r.key_path);
@@ -113,8 +108,8 @@ Data FrontendData(const TemplateInput& input, const RoutePlan& plan, const Front
     r.set("app", app.routes->app);
     r.set("backend", listener.upstream);
     r.set("acl", "host_" + app.routes->app);
-    r.set("exact_hosts", Join(exact, " "));
-    r.set("wildcard_suffixes", Join(suffixes, " "));
+    r.set("exact_hosts", JoinStrings(exact, " "));
+    r.set("wildcard_suffixes", JoinStrings(suffixes, " "));
     r.set("has_exact", !exact.empty());
     r.set("has_wildcards", !suffixes.empty());
     r.set("redirect", listener.redirect);

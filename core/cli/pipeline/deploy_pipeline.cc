@@ -8,6 +8,7 @@
 
 #include "core/base/contained_path.h"
 #include "core/base/files.h"
+#include "core/base/strings.h"
 #include "core/build/app_json.h"
 #include "core/build/buildpack_ref.h"
 #include "core/build/herokuish/herokuish_builder.h"
@@ -114,12 +115,6 @@ Result<std::vector<BuildpackRef>> SelectBuildpacks(Context& ctx, const std::stri
   return refs;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : ", ") + i;
-  return s;
-}
-
 // Procfile entries over the buildpack's default process types.
 std::map<std::string, std::string> ProcessTypes(Output& out, const std::vector<ProcessType>& procfile,
                                                 const BuildpackRelease& release) {
@@ -130,14 +125,14 @@ std::map<std::string, std::string> ProcessTypes(Output& out, const std::vector<P
     declared.push_back(p.name);
   }
   out.Step("Discovering process types");
-  if (!declared.empty()) out.Detail("Procfile declares types -> " + Joined(declared));
+  if (!declared.empty()) out.Detail("Procfile declares types -> " + JoinStrings(declared, ", "));
   std::vector<std::string> defaults;
   for (const auto& [type, command] : release.default_process_types) {
     bool overridden = false;
     for (const auto& d : declared) overridden = overridden || d == type;
     if (!overridden) defaults.push_back(type);
   }
-  if (!defaults.empty()) out.Detail("Default types for buildpack -> " + Joined(defaults));
+  if (!defaults.empty()) out.Detail("Default types for buildpack -> " + JoinStrings(defaults, ", "));
   if (!types.contains("web")) {
     out.Warn("No web process type: the app will not receive HTTP traffic");
   }

@@ -16,12 +16,7 @@ Status Rollback(Context& ctx, const Args& args) {
   if (releases.empty()) return FailedPrecondition(app + " has no releases to roll back to");
   int target = releases.front().version - 1;
   if (args.positional.size() == 2) {
-    std::string v = args.positional[1];
-    std::string digits = v.starts_with("v") ? v.substr(1) : v;
-    if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) {
-      return InvalidArgument("Invalid release '" + v.substr(0, 20) + "': use vN, e.g. v3");
-    }
-    target = std::stoi(digits);
+    BERTH_ASSIGN_OR_RETURN(target, ParseReleaseVersion(args.positional[1]));
   }
   if (target < 1) return FailedPrecondition(app + " has no release before v1");
   BERTH_ASSIGN_OR_RETURN(ReleaseRecord base, ctx.store->GetRelease(app, target));

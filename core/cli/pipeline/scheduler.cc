@@ -6,6 +6,7 @@
 
 #include "core/base/contained_path.h"
 #include "core/base/files.h"
+#include "core/base/strings.h"
 #include "core/build/app_json.h"
 #include "core/cli/proxy_routes.h"
 #include "core/deploy/health_check.h"
@@ -16,12 +17,6 @@ namespace berth {
 namespace {
 
 constexpr int kDefaultPort = 5000;
-
-std::string Join(const std::vector<std::string>& items, const std::string& sep) {
-  std::string s;
-  for (const auto& i : items) s += (s.empty() ? "" : sep) + i;
-  return s;
-}
 
 Result<int> Property(Context& ctx, const std::string& app, const std::string& key) {
   BERTH_ASSIGN_OR_RETURN(auto v, ctx.store->GetProperty(kSchedulerPlugin, Scope::App(app), key));
@@ -169,7 +164,7 @@ std::string FirstDomain(Context& ctx, const std::string& app) {
 
 Status SwitchTraffic(Context& ctx, const std::string& app, const std::vector<std::string>& web_ips) {
   BERTH_RETURN_IF_ERROR(
-      ctx.store->SetProperty(kSchedulerPlugin, Scope::App(app), "web-upstreams", Join(web_ips, ",")));
+      ctx.store->SetProperty(kSchedulerPlugin, Scope::App(app), "web-upstreams", JoinStrings(web_ips, ",")));
   return RebuildProxy(ctx);
 }
 
@@ -206,9 +201,6 @@ Status StartAll(Context& ctx, const std::string& app, const DeployTarget& target
 }
 
 }  // namespace
-
-
-
 
 Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget& target) {
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreDeploy, {app, target.label}, app, ""}));
@@ -277,7 +269,6 @@ Status RedeployWithNewRelease(Context& ctx, const std::string& app, const std::s
   return ctx.plugins.Fire({triggers::kPostRelease, {app, "v" + std::to_string(version)}, app, ""});
 }
 
-
 Status ApplyFormation(Context& ctx, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(DeployTarget target, CurrentTarget(ctx, app));
   BERTH_ASSIGN_OR_RETURN(int generation, Property(ctx, app, "generation"));
@@ -333,10 +324,7 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
   BERTH_RETURN_IF_ERROR(SwitchTraffic(ctx, app, web_ips));
   for (const ContainerRecord& r : extra) {
     ctx.out.Detail("Stopping " + r.process_type + "." + std::to_string(r.instance));
-    (void)ctx.runtime.Stop(r.id, std::chrono::seconds(30));
-    (void)ctx.runtime.Remove(r.id);
-    DetachNetwork(ctx, r.id);
-    BERTH_RETURN_IF_ERROR(ctx.store->RemoveContainer(r.id));
+    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, std::chrono::seconds(30)));
   }
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostScale, {app}, app, ""}));
   return Status::Ok();

@@ -1,0 +1,14 @@
+// Small string helpers shared by the modules.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace berth {
+
+// The items with `sep` between them; empty items before the first non-empty
+// one add no separator ({"", "a"} with "," gives "a").
+std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep);
+
+}  // namespace berth
