@@ -21,7 +21,7 @@ packages=(
   # the proxy berth runs itself, and certs:generate
   nginx-light haproxy openssl
   # tests and benchmarks
-  hyperfine shellcheck procps iproute2 python3
+  hyperfine shellcheck procps iproute2 python3 wrk
 )
 
 missing=()
