@@ -142,16 +142,7 @@ Result<CronSchedule> ParseCronSchedule(std::string_view text) {
                            "': use @hourly, @daily, @midnight, @weekly, @monthly, @yearly "
                            "or @annually");
   }
-  std::vector<std::string_view> fields;
-  size_t pos = 0;
-  while (pos < expanded.size()) {
-    size_t start = expanded.find_first_not_of(" \t", pos);
-    if (start == std::string_view::npos) break;
-    size_t end = expanded.find_first_of(" \t", start);
-    if (end == std::string_view::npos) end = expanded.size();
-    fields.push_back(expanded.substr(start, end - start));
-    pos = end;
-  }
+  std::vector<std::string> fields = SplitBlanks(expanded);
   if (fields.size() != 5) {
     return InvalidArgument(
         "expected 5 fields (minute hour day-of-month month day-of-week), got " +

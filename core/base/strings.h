@@ -11,4 +11,7 @@ namespace berth {
 // one add no separator ({"", "a"} with "," gives "a").
 std::string JoinStrings(const std::vector<std::string>& items, std::string_view sep);
 
+// The words of `text` between spaces, tabs and carriage returns (no quoting).
+std::vector<std::string> SplitBlanks(std::string_view text);
+
 }  // namespace berth
