@@ -62,7 +62,7 @@ Result<int> ParseValue(const FieldSpec& spec, std::string_view field, std::strin
 // One field into `bits` (index = value). Returns whether the field starts
 // with `*` or `?` (cron's "unrestricted" for the day fields).
 Result<bool> ParseField(const FieldSpec& spec, std::string_view field, std::vector<bool>& bits) {
-  bits.assign(spec.hi + 1, false);
+  bits.assign(static_cast<size_t>(spec.hi + 1), false);
   size_t pos = 0;
   while (pos <= field.size()) {
     size_t comma = field.find(',', pos);
@@ -95,7 +95,7 @@ Result<bool> ParseField(const FieldSpec& spec, std::string_view field, std::vect
       BERTH_ASSIGN_OR_RETURN(first, ParseValue(spec, field, item));
       last = step > 1 ? spec.hi : first;  // "5/15" is "5-59/15", as cron reads it
     }
-    for (int v = first; v <= last; v += step) bits[v] = true;
+    for (int v = first; v <= last; v += step) bits[static_cast<size_t>(v)] = true;
   }
   return field.starts_with("*") || field.starts_with("?");
 }
@@ -115,8 +115,8 @@ std::string_view Expand(std::string_view text) {
 }
 
 bool DayMatches(const CronSchedule& s, const std::tm& t) {
-  bool day = s.days[t.tm_mday];
-  bool weekday = s.weekdays[t.tm_wday];
+  bool day = s.days[static_cast<size_t>(t.tm_mday)];
+  bool weekday = s.weekdays[static_cast<size_t>(t.tm_wday)];
   if (s.days_restricted && s.weekdays_restricted) return day || weekday;
   return day && weekday;
 }
@@ -181,7 +181,7 @@ std::optional<std::time_t> NextCronRun(const CronSchedule& s, std::time_t after)
   // Each step moves to the start of the next candidate month, day, hour or
   // minute, so this ends within a few thousand steps.
   while (t.tm_year <= limit_year) {
-    if (!s.months[t.tm_mon + 1]) {
+    if (!s.months[static_cast<size_t>(t.tm_mon + 1)]) {
       t.tm_mon += 1;
       t.tm_mday = 1;
       t.tm_hour = 0;
@@ -190,10 +190,10 @@ std::optional<std::time_t> NextCronRun(const CronSchedule& s, std::time_t after)
       t.tm_mday += 1;
       t.tm_hour = 0;
       t.tm_min = 0;
-    } else if (!s.hours[t.tm_hour]) {
+    } else if (!s.hours[static_cast<size_t>(t.tm_hour)]) {
       t.tm_hour += 1;
       t.tm_min = 0;
-    } else if (!s.minutes[t.tm_min]) {
+    } else if (!s.minutes[static_cast<size_t>(t.tm_min)]) {
       t.tm_min += 1;
     } else {
       t.tm_isdst = -1;
