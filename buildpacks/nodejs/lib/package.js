@@ -1,14 +1,18 @@
 // Reads package.json for the nodejs buildpack (run with the stack's node).
 //
-//   node package.js facts FILE [NPM_PACKAGE_JSON]
-//                                      validate FILE, then print one fact per line:
-//                                        node VERSION / npm VERSION
-//                                        script NAME   (each non-empty script)
-//                                        dev           (devDependencies not empty)
-//                                        engine RANGE  (engines.node)
-//                                        deps SHA256   (of the dependency fields)
-//                                      invalid JSON: print "error LINE<TAB>DETAIL", exit 1
-//   node package.js has-script FILE S  exit 0 when scripts[S] is a non-empty string
+//   node package.js facts FILE NPM_DIR  validate FILE, then print bash assignments
+//                                       for bin/compile to source (it caches them):
+//                                         node_version, node_arch, npm_version
+//                                         scripts=([NAME]=SCRIPT ...) (non-empty ones)
+//                                         has_dev (devDependencies not empty)
+//                                         engine (engines.node), deps_sha (sha256 of
+//                                           the dependency fields)
+//                                         pkg_env=(npm_package_*=...) as npm run sets
+//                                         pkg_id (NAME@VERSION, for npm's banner)
+//                                         npm_gyp_bin, npm_node_gyp, npm_builtin_*
+//                                           (npm's node-gyp-bin, node-gyp.js, npmrc)
+//                                       invalid JSON: print "error LINE<TAB>DETAIL", exit 1
+//   node package.js has-script FILE S   exit 0 when scripts[S] is a non-empty string
 'use strict';
 const fs = require('fs');
 
@@ -63,25 +67,65 @@ function load() {
 switch (cmd) {
   case 'facts': {
     const pkg = validate();
-    const out = [`node ${process.version}`];
+    const path = require('path');
+    const q = (v) => `'${String(v).replace(/\0/g, '').replace(/'/g, "'\\''")}'`;
+    const out = [`node_version=${q(process.version)}`, `node_arch=${q(process.arch)}`];
     if (arg) {
       try {
-        out.push(`npm ${JSON.parse(fs.readFileSync(arg, 'utf8')).version}`);
+        out.push(`npm_version=${q(JSON.parse(fs.readFileSync(path.join(arg, 'package.json'), 'utf8')).version)}`);
       } catch (e) { /* the caller asks npm itself */ }
+      const resolve = (request) => {
+        try {
+          return require.resolve(request, { paths: [arg] });
+        } catch (e) {
+          return '';
+        }
+      };
+      const runScript = resolve('@npmcli/run-script/package.json');
+      out.push(`npm_gyp_bin=${q(runScript && path.join(path.dirname(runScript), 'lib', 'node-gyp-bin'))}`);
+      out.push(`npm_node_gyp=${q(resolve('node-gyp/bin/node-gyp.js'))}`);
+      let builtin = '';
+      try {
+        builtin = fs.readFileSync(path.join(arg, 'npmrc'), 'utf8');
+      } catch (e) { /* none */ }
+      for (const key of ['prefix', 'globalconfig', 'globalignorefile']) {
+        const m = new RegExp(`^\\s*${key}\\s*=\\s*(.*?)\\s*$`, 'm').exec(builtin);
+        out.push(`npm_builtin_${key}=${q(m ? m[1] : '')}`);
+      }
     }
     const scripts = pkg.scripts && typeof pkg.scripts === 'object' ? pkg.scripts : {};
+    const names = [];
     for (const [name, s] of Object.entries(scripts)) {
-      if (/^[A-Za-z0-9:._-]+$/.test(name) && typeof s === 'string' && s.trim() !== '') out.push(`script ${name}`);
+      if (/^[A-Za-z0-9:._-]+$/.test(name) && typeof s === 'string' && s.trim() !== '') names.push(`[${q(name)}]=${q(s)}`);
     }
+    out.push(`scripts=(${names.join(' ')})`);
     const dev = pkg.devDependencies && typeof pkg.devDependencies === 'object' ? pkg.devDependencies : {};
-    if (Object.keys(dev).length > 0) out.push('dev');
+    out.push(`has_dev=${Object.keys(dev).length > 0}`);
     const engines = pkg.engines && typeof pkg.engines === 'object' ? pkg.engines : {};
-    if (typeof engines.node === 'string') out.push(`engine ${engines.node.replace(/[\r\n]/g, ' ')}`);
+    out.push(`engine=${q(typeof engines.node === 'string' ? engines.node.replace(/[\r\n]/g, ' ') : '')}`);
     const fields = ['name', 'version', 'dependencies', 'devDependencies', 'optionalDependencies',
       'peerDependencies', 'bundleDependencies', 'bundledDependencies', 'overrides', 'workspaces'];
     const deps = {};
     for (const f of fields) if (f in pkg) deps[f] = pkg[f];
-    out.push(`deps ${require('crypto').createHash('sha256').update(JSON.stringify(deps)).digest('hex')}`);
+    out.push(`deps_sha=${require('crypto').createHash('sha256').update(JSON.stringify(deps)).digest('hex')}`);
+    // What npm run exports from package.json (npm's package-envs).
+    const env = [];
+    const packageEnvs = (vals, prefix) => {
+      for (const [key, val] of Object.entries(vals)) {
+        if (val === undefined) continue;
+        if (val && !Array.isArray(val) && typeof val === 'object') {
+          packageEnvs(val, `${prefix}${key}_`);
+        } else {
+          const text = Array.isArray(val) ? val.map(String).join('\n\n') : val === null || val === false ? '' : String(val);
+          env.push(q(`${prefix}${key}=${text}`));
+        }
+      }
+    };
+    packageEnvs({ name: pkg.name, version: pkg.version, config: pkg.config, engines: pkg.engines, bin: pkg.bin },
+      'npm_package_');
+    out.push(`pkg_env=(${env.join(' ')})`);
+    const named = typeof pkg.name === 'string' || typeof pkg.version === 'string';
+    out.push(`pkg_id=${q(named ? `${pkg.name || ''}@${pkg.version || ''}` : '')}`);
     process.stdout.write(`${out.join('\n')}\n`);
     break;
   }
