@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Push to live: for the static and nodejs sample apps (tests/apps), the median
+# wall time from the start of `git push` to the first 200 through the proxy
+# that comes from the pushed version, for
+#   first - the app's first push (a new app: empty build cache, no containers),
+#   warm  - a re-push with a one-line change in the served page (static) or in
+#           server.js (nodejs, which answers with its GIT_REV), cache kept, while
+#           the previous version is still serving.
+# A poller (curl with the app's Host header to the proxy on loopback, every
+# 50 ms from the moment the push starts) records the first 200 whose body has
+# the new line (static) or the new GIT_REV (nodejs): the old version answering
+# 200 does not count. Goal: static warm <= 3 s.
+#
+#   sudo scripts/bench/push-to-live.sh [path/to/berth]
+#
+# The apps keep berth's defaults (web=1, the default health check, wait-to-
+# retire); the proxy is nginx (PROXY=haproxy for haproxy) on PROXY_PORT
+# (default 28080) of the host's network. Also printed, from the push's own
+# output (each line timed as it arrives): the median time to each deploy step,
+# to see where the time goes. RUNS (default 3, 1..20) pushes per case. Same
+# setup as push-build.sh (scripts/bench/lib/push-bench.sh); nodejs's first push
+# needs the npm registry.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=scripts/bench/lib/push-bench.sh
+source "$here/scripts/bench/lib/push-bench.sh"
+runs="${RUNS:-3}"
+((runs >= 1 && runs <= 20)) || { echo " !     RUNS must be 1..20" >&2; exit 1; }
+port="${PROXY_PORT:-28080}"
+proxy="${PROXY:-nginx}"
+command -v "$proxy" >/dev/null || [[ -x /usr/sbin/$proxy ]] ||
+  { echo " !     $proxy is missing: run scripts/install-deps.sh" >&2; exit 1; }
+if ss -Hltn "sport = :$port" | grep -q . || ss -Hltn "sport = :$((port + 363))" | grep -q .; then
+  echo " !     port $port or $((port + 363)) is in use: set PROXY_PORT" >&2
+  exit 1
+fi
+pushb_init "${BASH_SOURCE[0]}" "${1:-$here/build/bin/berth}"
+berth=$PUSHB_BERTH
+work=$PUSHB_WORK
+"$berth" proxy:set --global "$proxy" >/dev/null
+"$berth" proxy:set --global http-port "$port" >/dev/null
+"$berth" proxy:set --global https-port "$((port + 363))" >/dev/null
+"$berth" proxy:start >/dev/null
+
+# poll HOST MARKER START_MS OUT: writes to OUT the ms from START_MS to the first
+# 200 whose body contains MARKER (gives up after 120 s, writing nothing).
+poll() {
+  local host=$1 marker=$2 start=$3 out=$4 deadline=$(($3 + 120000)) code
+  while (($(pushb_now_ms) < deadline)); do
+    code="$(curl -s -m 2 -o "$out.body" -w '%{http_code}' -H "Host: $host" "http://127.0.0.1:$port/" || true)"
+    if [[ $code == 200 ]] && grep -qF -- "$marker" "$out.body"; then
+      echo $(($(pushb_now_ms) - start)) >"$out"
+      return
+    fi
+    sleep 0.05
+  done
+}
+
+# The steps of a deploy as the push prints them, and the label for each.
+steps=(
+  "Building .* with" "build starts"
+  "Buildpacks compiled in" "compiled"
+  "Deploying .* v[0-9]" "deploy starts"
+  "Checking .* at" "container started"
+  "Accepting connections\|check passed\|Checks passed" "first check passed"
+  "Default check passed\|All checks passed" "checks done"
+  "Release v[0-9]* created" "release recorded"
+)
+
+# measure APP CASE FILE MARKER: one push of APP, timed from its start to the
+# first new 200; appends "TOTAL_MS PUSH_MS STEP_MS..." to FILE.
+measure() {
+  local app=$1 kind=$2 file=$3 marker=$4 log="$work/$1.$2.log" start end poller i t row
+  rm -f "$work/first200"
+  start=$(pushb_now_ms)
+  poll "$app.bench.test" "$marker" "$start" "$work/first200" &
+  poller=$!
+  pushb_push "$app" "$log"
+  end=$(pushb_now_ms)
+  wait "$poller" || true
+  [[ -s "$work/first200" ]] || { echo " !     $app ($kind) never answered 200 with the new version" >&2; cat "$log" >&2; exit 1; }
+  row="$(cat "$work/first200") $((end - start))"
+  for ((i = 0; i < ${#steps[@]}; i += 2)); do
+    t="$(grep -m 1 -e "${steps[$i]}" "$log" | awk '{ print $1 }')"
+    row+=" ${t:--1}"
+  done
+  echo "$row" >>"$file"
+}
+
+# change CASE RUN: commits a one-line change to the app and measures its push.
+change() {
+  local marker
+  marker="bench $1 $2 $(pushb_now_ms)"
+  # shellcheck disable=SC2059  # the comment syntax of the changed file
+  pushb_commit "$app" "$change_file" "$(printf "$comment" "$marker")"
+  [[ $app == static ]] || marker="GIT_REV=$(git -C "$work/$app" rev-parse HEAD)"
+  measure "$app" "$1" "$work/$app.$1" "$marker"
+}
+
+report() {
+  local app=$1 kind=$2 file=$3 col i line
+  printf '%-7s %-5s first new 200 %6.0f ms   push returned %6.0f ms\n' "$app" "$kind" \
+    "$(cut -d' ' -f1 "$file" | pushb_median)" "$(cut -d' ' -f2 "$file" | pushb_median)"
+  line=""
+  for ((i = 0; i < ${#steps[@]}; i += 2)); do
+    col=$((i / 2 + 3))
+    line+="$(printf '%s %.0f' "${steps[$((i + 1))]}" "$(cut -d' ' -f$col "$file" | pushb_median)"), "
+  done
+  echo "                  steps (ms after the push started, medians): ${line%, }"
+  eval "${app}_${kind}=$(cut -d' ' -f1 "$file" | pushb_median)"
+}
+
+echo "-----> push-to-live: $runs pushes per case, $proxy on 127.0.0.1:$port ($(nproc) cores," \
+  "load $(cut -d' ' -f1 /proc/loadavg))"
+for app in static nodejs; do
+  pushb_app "$app"
+  if [[ $app == static ]]; then
+    change_file=public/index.html comment='<!-- %s -->'
+  else
+    change_file=server.js comment='// %s'
+  fi
+  : >"$work/$app.first"
+  : >"$work/$app.warm"
+  for ((i = 0; i < runs; i++)); do
+    # First push: a new app with its domain, nothing built or running yet.
+    if "$berth" apps:exists "$app" >/dev/null 2>&1; then
+      "$berth" apps:destroy "$app" --force >/dev/null
+    fi
+    "$berth" apps:create "$app" >/dev/null
+    "$berth" domains:add "$app" "$app.bench.test" >/dev/null
+    change first "$i"
+    # Warm re-push: a one-line change while the first version serves.
+    change warm "$i"
+  done
+  report "$app" first "$work/$app.first"
+  report "$app" warm "$work/$app.warm"
+done
+# shellcheck disable=SC2154  # set by report through eval
+awk -v w="$static_warm" 'BEGIN { printf "static warm re-push to live: %.2f s (goal <= 3 s): %s\n", w / 1000,
+  (w <= 3000 ? "met" : "missed") }'
