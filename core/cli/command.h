@@ -128,6 +128,7 @@ void RegisterRepoCommands(CommandRegistry& registry);
 void RegisterProxyCommands(CommandRegistry& registry);  // proxy:*, nginx:*, haproxy:*
 void RegisterCertsCommands(CommandRegistry& registry);
 void RegisterChecksCommands(CommandRegistry& registry);
+void RegisterCronHelperCommands(CommandRegistry& registry);  // hidden, for plugins/cron
 
 const CommandRegistry& BuiltinCommands();
 

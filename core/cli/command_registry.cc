@@ -44,6 +44,7 @@ const CommandRegistry& BuiltinCommands() {
     RegisterProxyCommands(r);
     RegisterCertsCommands(r);
     RegisterChecksCommands(r);
+    RegisterCronHelperCommands(r);
     RegisterCoreCommands(r);
     return r;
   }();

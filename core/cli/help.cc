@@ -10,6 +10,14 @@ std::string Column(std::string_view text, size_t width) {
   return s;
 }
 
+// A family of hidden commands only (helpers for plugins) is left out of help.
+bool AllHidden(const CommandFamily& family) {
+  for (const auto& c : family.commands) {
+    if (!c.hidden) return false;
+  }
+  return true;
+}
+
 void PrintCommands(Output& out, const CommandFamily& family) {
   for (const auto& c : family.commands) {
     if (c.hidden) continue;
@@ -36,7 +44,9 @@ void PrintOverview(Output& out, const CommandRegistry& registry, PluginHost& plu
   out.Line("");
   out.Line("Commands:");
   out.Line("");
-  for (const auto& f : registry.families()) out.Line("    " + Column(f.name, 20) + std::string(f.summary));
+  for (const auto& f : registry.families()) {
+    if (!AllHidden(f)) out.Line("    " + Column(f.name, 20) + std::string(f.summary));
+  }
   for (const auto& p : plugins.ListPlugins()) {
     if (p.subcommands.empty() || registry.FindFamily(p.name) != nullptr) continue;
     out.Line("    " + Column(p.name, 20) + (p.description.empty() ? "(plugin)" : p.description));
@@ -76,6 +86,7 @@ void PrintMarkdownReference(Output& out, const CommandRegistry& registry) {
   out.Line("Exit codes: 0 success, 1 failure, 20 the app does not exist. Commands marked");
   out.Line("*host only* change the host and are refused over ssh.");
   for (const auto& f : registry.families()) {
+    if (AllHidden(f)) continue;
     out.Line("");
     out.Line("## " + std::string(f.name));
     out.Line("");
