@@ -74,18 +74,20 @@ webhooks_deliver() {
   timeout="${WEBHOOKS_TIMEOUT:-5}"
   [[ $timeout =~ ^[0-9]{1,3}$ ]] || timeout=5
   local -a pids=() urls=()
+  local errors
+  errors="$(mktemp -d "$dir/deliver.XXXXXX")"
   while IFS= read -r url; do
     [[ -n $url ]] || continue
     curl -sS -o /dev/null --fail --proto =http,https --max-time "$timeout" --connect-timeout 3 \
       -X POST -H 'Content-Type: application/json' -H 'User-Agent: berth-webhooks' \
-      --data-binary "$body" -- "$url" 2>"$dir/curl.$BASHPID.${#pids[@]}.err" &
+      --data-binary "$body" -- "$url" 2>"$errors/${#pids[@]}" &
     pids+=("$!")
     urls+=("$url")
   done <"$file"
   local i result now host err errfile
   for i in "${!pids[@]}"; do
     host="$(webhooks_host "${urls[i]}")"
-    errfile="$dir/curl.$BASHPID.$i.err"
+    errfile="$errors/$i"
     if wait "${pids[i]}"; then
       result=ok
     else
@@ -93,10 +95,10 @@ webhooks_deliver() {
       result="failed: ${err:0:200}"
       echo " !     Webhook $host did not take the $status deploy event of $app: ${err:0:200}" >&2
     fi
-    rm -f "$errfile"
     now="$(date -u +%FT%TZ)"
     echo "$now deploy $status $host $result" >>"$dir/deliveries.log"
   done
+  rm -rf "$errors"
 }
 
 # webhooks_event APP RELEASE GIT_REV STATUS [REASON]: the deploy event, as JSON.
