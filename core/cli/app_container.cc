@@ -5,6 +5,7 @@
 
 #include "core/base/files.h"
 #include "core/cli/git_settings.h"
+#include "core/runtime/name_resolution.h"
 #include "core/runtime/network.h"
 #include "core/runtime/resources.h"
 #include "core/runtime/stacks.h"
@@ -72,6 +73,11 @@ Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
   BERTH_ASSIGN_OR_RETURN(spec.limits, LimitsFor(resource, process_type));
   BERTH_ASSIGN_OR_RETURN(auto storage, ctx.store->ListProperties(kStoragePlugin, Scope::App(app)));
   BERTH_ASSIGN_OR_RETURN(spec.mounts, StorageMounts(storage, ctx.env.root));
+  // Its own name resolves without DNS; other names with the host's resolver.
+  spec.etc_hosts = EtcHostsText(spec.hostname, "");
+  if (std::string resolv = HostResolvConf(); !resolv.empty()) {
+    spec.mounts.push_back({resolv, "/etc/resolv.conf", true});
+  }
   // The proxy must reach an app's processes: unless network:set chose a mode,
   // they join the bridge; one-off `run` containers stay isolated.
   NetworkMode fallback = process_type == "run" ? NetworkMode::kNone : NetworkMode::kBridge;
@@ -94,12 +100,20 @@ Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
 
 Result<std::string> AttachNetwork(Context& ctx, ContainerSpec& spec, bool again) {
   if (spec.network != NetworkMode::kBridge) return std::string();
-  if (again) DetachNetwork(ctx, spec.id);
   BERTH_ASSIGN_OR_RETURN(BridgeConfig config, BridgeSettings(ctx));
+  if (again) {
+    // An address on another bridge (network:set changed it) is given up there.
+    BERTH_ASSIGN_OR_RETURN(auto addresses, ctx.store->ListAddresses(""));
+    for (const AddressRecord& a : addresses) {
+      if (a.container_id == spec.id && a.network != config.bridge) DetachNetwork(ctx, spec.id);
+    }
+  }
   BridgeNetwork bridge(ctx.runner, *ctx.store, std::move(config));
-  BERTH_ASSIGN_OR_RETURN(ContainerNetwork attached, bridge.Attach(spec.id));
+  BERTH_ASSIGN_OR_RETURN(ContainerNetwork attached,
+                         again ? bridge.Reattach(spec.id) : bridge.Attach(spec.id));
   spec.netns_path = attached.netns_path;
   spec.env["BERTH_CONTAINER_IP"] = attached.address;
+  spec.etc_hosts = EtcHostsText(spec.hostname, attached.address);
   return attached.address;
 }
 

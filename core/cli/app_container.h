@@ -58,7 +58,8 @@ Result<AppContainer> BuildReleaseContainer(Context& ctx, const std::string& app,
 
 // In bridge mode, attaches the container to the bridge and sets netns_path and
 // BERTH_CONTAINER_IP; returns the address ("" in other modes). `again`: what an
-// earlier attachment left (a crash, a reboot) is taken down first.
+// earlier attachment left (a crash, a reboot) is taken down first, and the
+// container keeps the address it holds (BridgeNetwork::Reattach).
 Result<std::string> AttachNetwork(Context& ctx, ContainerSpec& spec, bool again);
 // Takes the container's namespace and veth down and releases its address; a
 // container without them is fine.

@@ -47,6 +47,9 @@ struct ContainerSpec {
   std::string netns_path;  // kBridge: the namespace prepared for this container
   bool terminal = false;   // allocate a pseudo-terminal for the process
   std::string cgroup_path; // cgroupsPath for the runtime, e.g. /berth/ID
+  // The container's /etc/hosts (written into the bundle, mounted read-only);
+  // empty: the stack's own.
+  std::string etc_hosts;
 };
 
 }  // namespace berth

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -140,15 +141,48 @@ Status BridgeNetwork::EnsureBridge() {
   return Ip({"link", "set", "dev", br, "up"});
 }
 
-Result<ContainerNetwork> BridgeNetwork::Attach(const std::string& container_id) {
+Status BridgeNetwork::EnsureBridgeAndNat() {
   BERTH_RETURN_IF_ERROR(EnsureBridge());
   Status nat = EnsureOutboundNat();
   if (!nat.ok()) {
     return Internal("Outbound NAT for " + config_.bridge + " failed (BERTH_NAT=off skips it): " +
                     nat.message());
   }
+  return Status::Ok();
+}
+
+Result<ContainerNetwork> BridgeNetwork::Attach(const std::string& container_id) {
+  BERTH_RETURN_IF_ERROR(EnsureBridgeAndNat());
   BERTH_ASSIGN_OR_RETURN(std::string address,
                          store_.AllocateAddress(config_.bridge, config_.subnet.ToString(), container_id));
+  return Plumb(container_id, address);
+}
+
+Result<ContainerNetwork> BridgeNetwork::Reattach(const std::string& container_id) {
+  BERTH_ASSIGN_OR_RETURN(auto addresses, store_.ListAddresses(config_.bridge));
+  std::optional<uint32_t> held;
+  for (const AddressRecord& a : addresses) {
+    auto numeric = ParseIpv4(a.address);
+    if (a.container_id != container_id || !numeric.ok()) continue;
+    const Ipv4Subnet& net = config_.subnet;
+    uint32_t host_bits = net.Broadcast() - net.network;
+    bool usable = (*numeric & ~host_bits) == net.network && *numeric > net.Gateway() &&
+                  *numeric < net.Broadcast();
+    if (usable) held = *numeric;
+  }
+  if (!held) {
+    Detach(container_id);
+    return Attach(container_id);
+  }
+  BERTH_RETURN_IF_ERROR(EnsureBridgeAndNat());
+  // What the earlier attachment left, if anything; the address stays held.
+  (void)Ip({"link", "del", "dev", HostVethName(*held)});
+  (void)Ip({"netns", "del", NetnsName(container_id)});
+  return Plumb(container_id, FormatIpv4(*held));
+}
+
+Result<ContainerNetwork> BridgeNetwork::Plumb(const std::string& container_id,
+                                              const std::string& address) {
   BERTH_ASSIGN_OR_RETURN(uint32_t numeric, ParseIpv4(address));
   std::string ns = NetnsName(container_id);
   std::string host = HostVethName(numeric);

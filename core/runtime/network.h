@@ -54,6 +54,11 @@ class BridgeNetwork {
   // the host (and through NAT the outside) but not each other. Undoes what it
   // did when a step fails.
   Result<ContainerNetwork> Attach(const std::string& container_id);
+  // Attach for a container that ran before (ps:start, ps:restore after a
+  // reboot): what its earlier attachment left is taken down, and it keeps the
+  // address it holds on this bridge, so the proxy's upstreams stay right; one
+  // holding none (or one outside the subnet) gets a new address.
+  Result<ContainerNetwork> Reattach(const std::string& container_id);
   // Deletes the namespace and the veth and releases the address. Best effort:
   // missing pieces are not errors, so it also cleans up after a crash.
   void Detach(const std::string& container_id);
@@ -71,6 +76,10 @@ class BridgeNetwork {
   static std::string HostVethName(uint32_t address);
 
  private:
+  Status EnsureBridgeAndNat();
+  // The namespace and veth of a container holding `address`; undone (and the
+  // address released) when a step fails.
+  Result<ContainerNetwork> Plumb(const std::string& container_id, const std::string& address);
   Status Ip(std::vector<std::string> args);
   Result<ProcessResult> Exec(std::vector<std::string> argv);
   Status Checked(std::vector<std::string> argv);

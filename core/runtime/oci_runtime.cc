@@ -111,6 +111,7 @@ Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
   if (::getrlimit(RLIMIT_NOFILE, &host) == 0 && host.rlim_max != RLIM_INFINITY) {
     capped.limits.open_files = std::min<uint64_t>(capped.limits.open_files, host.rlim_max);
   }
+  if (!spec.etc_hosts.empty()) capped.mounts.push_back({dir + "/hosts", "/etc/hosts", true});
   BERTH_ASSIGN_OR_RETURN(std::string config, OciConfigJson(capped, dir + "/rootfs"));
   if (PathExists(dir) && !reuse) {
     return AlreadyExists("A container named " + spec.id + " already exists");
@@ -124,6 +125,9 @@ Status OciRuntime::PrepareBundle(const ContainerSpec& spec,
   Status prepared = WriteOwner(dir + "/owner", owner.dump() + "\n");
   if (prepared.ok()) {
     prepared = MountOverlay({lower_dirs, dir + "/upper", dir + "/work", dir + "/rootfs"});
+  }
+  if (prepared.ok() && !spec.etc_hosts.empty()) {
+    prepared = WriteFileAtomic(dir + "/hosts", spec.etc_hosts, 0644);
   }
   if (prepared.ok()) prepared = WriteFileAtomic(dir + "/config.json", config, 0600);
   if (!prepared.ok() && reuse) (void)UnmountIfMounted(dir + "/rootfs");

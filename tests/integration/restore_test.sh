@@ -64,7 +64,7 @@ done
 wait_for 10 starts_at_least "$id" 2 || fail "the log did not continue: $(starts "$id") starts"
 pass "the container runs again and its log continues"
 assert_eq "$id=10.213.4.2" "$("$BERTH_BIN" network:report demo --network-addresses)" \
-  "its address was released and handed out again"
+  "it keeps its address (the proxy's upstreams stay right)"
 assert_eq 1 "$(ip netns list | wc -l)" "one namespace, made anew"
 run_berth ps:restore demo
 assert_not_contains "$out" "Starting" "a running container is not restored again"

@@ -231,8 +231,15 @@ TEST_F(ContainersCommandTest, RunDetachedAppliesLimitsMountsAndBridgeNetworkAndR
   const auto& c = runtime_.containers[id];
   EXPECT_EQ(c.spec.limits.memory_bytes, int64_t{64} << 20);
   EXPECT_EQ(c.spec.limits.pids, 32);
-  ASSERT_EQ(c.spec.mounts.size(), 1u);
+  ASSERT_GE(c.spec.mounts.size(), 1u);
   EXPECT_EQ(c.spec.mounts[0].container_path, "/data");
+  for (size_t i = 1; i < c.spec.mounts.size(); ++i) {
+    EXPECT_EQ(c.spec.mounts[i].container_path, "/etc/resolv.conf") << "the host's resolver only";
+    EXPECT_TRUE(c.spec.mounts[i].read_only);
+  }
+  EXPECT_THAT(c.spec.etc_hosts,
+              HasSubstr(c.spec.env.at("BERTH_CONTAINER_IP") + "\t" + id + "\n"))
+      << "its own name resolves to its bridge address";
   EXPECT_EQ(c.spec.network, NetworkMode::kBridge);
   EXPECT_EQ(c.spec.netns_path, "/run/netns/berth-" + id);
   EXPECT_EQ(c.spec.env.at("A"), "b");

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/unit/command_fixture.h"
 
 namespace berth {
@@ -62,6 +64,37 @@ TEST_F(BridgeNetworkTest, AttachPreparesANamespaceOnTheBridge) {
   net.Detach("app.run.1");
   EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.1"));
   EXPECT_TRUE(store_->ListAddresses("")->empty());
+}
+
+TEST_F(BridgeNetworkTest, ReattachKeepsTheAddressTheContainerHolds) {
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.Attach("a.web.1.1").ok());                  // 10.9.0.2
+  ASSERT_EQ(net.Attach("b.web.1.1")->address, "10.9.0.3");
+  net.Detach("a.web.1.1");                                    // .2 is free now
+  size_t before = runner_.specs().size();
+  auto again = net.Reattach("b.web.1.1");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->address, "10.9.0.3") << "not the lowest free one: the proxy points at .3";
+  auto all = Lines();
+  std::vector<std::string> lines(all.begin() + static_cast<std::ptrdiff_t>(before), all.end());
+  auto at = [&](const std::string& line) {
+    return std::find(lines.begin(), lines.end(), line) - lines.begin();
+  };
+  EXPECT_LT(at("ip netns del berth-b.web.1.1"), at("ip netns add berth-b.web.1.1"))
+      << "what the earlier attachment left goes first";
+  EXPECT_LT(at("ip link del dev bv0a090003"),
+            at("ip link add name bv0a090003 type veth peer name bp0a090003"));
+  ASSERT_EQ(store_->ListAddresses("")->size(), 1u);
+  EXPECT_EQ(net.Reattach("c.web.1.1")->address, "10.9.0.2") << "one without an address gets one";
+}
+
+TEST_F(BridgeNetworkTest, ReattachOutsideANewSubnetGetsANewAddress) {
+  ASSERT_TRUE(store_->AllocateAddress("berth0", "10.8.0.0/24", "a.web.1.1").ok());
+  BridgeNetwork net(runner_, *store_, config_);
+  auto again = net.Reattach("a.web.1.1");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(again->address, "10.9.0.2");
+  EXPECT_EQ(store_->ListAddresses("")->size(), 1u);
 }
 
 TEST_F(BridgeNetworkTest, AMissingBridgeIsCreatedWithTheGatewayAddress) {
