@@ -20,18 +20,20 @@
 # the global one), or an npm_config_* variable other than those the buildpack
 # sets (cache, update-notifier, audit, fund, loglevel, production, registry).
 
-# npm_run_needs_npm: prints why npm must run the scripts, or nothing.
+# npm_run_needs_npm: sets npm_run_reason to why npm must run the scripts, or ''.
 npm_run_needs_npm() {
-  local rc var key
+  local rc var key npm_globalconfig
+  npm_run_reason=""
   case "${NPM_RUN_WITH_NPM:-}" in
     [Tt][Rr][Uu][Ee] | 1 | [Yy][Ee][Ss])
-      echo "NPM_RUN_WITH_NPM is set"
+      npm_run_reason="NPM_RUN_WITH_NPM is set"
       return
       ;;
   esac
-  for rc in "$build_dir/.npmrc" "${HOME:+$HOME/.npmrc}" "$(npm_run_config globalconfig)"; do
+  npm_run_config globalconfig npm_globalconfig
+  for rc in "$build_dir/.npmrc" "${HOME:+$HOME/.npmrc}" "$npm_globalconfig"; do
     if [[ -n "$rc" && -e "$rc" ]]; then
-      echo "$rc exists"
+      npm_run_reason="$rc exists"
       return
     fi
   done
@@ -42,42 +44,51 @@ npm_run_needs_npm() {
     case "${key//-/_}" in
       cache | update_notifier | audit | fund | loglevel | production | registry) ;;
       *)
-        echo "$var is set"
+        npm_run_reason="$var is set"
         return
         ;;
     esac
   done
 }
 
-# npm_run_config KEY: npm's value for KEY from the environment or npm's builtin
-# npmrc, else its default.
+# npm_run_config KEY VAR: sets VAR to npm's value for KEY from the environment
+# or npm's builtin npmrc, else its default.
 npm_run_config() {
-  local var
-  for var in $(compgen -e); do
-    if [[ "${var,,}" == "npm_config_$1" ]]; then
-      printf '%s\n' "${!var}"
+  local _nrc_var _nrc_builtin="npm_builtin_$1" _nrc_prefix
+  for _nrc_var in $(compgen -e); do
+    if [[ "${_nrc_var,,}" == "npm_config_$1" ]]; then
+      printf -v "$2" '%s' "${!_nrc_var}"
       return
     fi
   done
-  local builtin="npm_builtin_$1"
-  if [[ -n "${!builtin:-}" ]]; then
-    printf '%s\n' "${!builtin}"
+  if [[ -n "${!_nrc_builtin:-}" ]]; then
+    printf -v "$2" '%s' "${!_nrc_builtin}"
     return
   fi
   case "$1" in
-    prefix) dirname "$(dirname "$npm_run_node")" ;;
-    globalconfig) echo "$(npm_run_config prefix)/etc/npmrc" ;;
-    globalignorefile) echo "$(npm_run_config prefix)/etc/npmignore" ;;
-    registry) echo "https://registry.npmjs.org/" ;;
+    prefix)
+      _nrc_prefix="${npm_run_node%/*}"
+      printf -v "$2" '%s' "${_nrc_prefix%/*}"
+      ;;
+    globalconfig)
+      npm_run_config prefix npm_run_prefix
+      printf -v "$2" '%s' "$npm_run_prefix/etc/npmrc"
+      ;;
+    globalignorefile)
+      npm_run_config prefix npm_run_prefix
+      printf -v "$2" '%s' "$npm_run_prefix/etc/npmignore"
+      ;;
+    registry) printf -v "$2" '%s' "https://registry.npmjs.org/" ;;
   esac
 }
 
 npm_run() {
-  local name="$1" reason event cmd shown dir prefix
-  npm_run_node="$(readlink -f "$(command -v node)")"
-  reason="$(npm_run_needs_npm)"
-  if [[ -n "$reason" ]]; then
-    echo "(running the script with npm: $reason)"
+  local name="$1" event cmd shown dir prefix globalconfig globalignorefile registry
+  npm_run_node="$node_path"
+  [[ "$npm_run_node" == /* ]] || npm_run_node="$(readlink -f "$(command -v node)")"
+  npm_run_needs_npm
+  if [[ -n "$npm_run_reason" ]]; then
+    echo "(running the script with npm: $npm_run_reason)"
     npm run "$name"
     return
   fi
@@ -85,16 +96,18 @@ npm_run() {
   if [[ "${2:-}" == --only ]]; then
     events=("$name")
   fi
-  local bins="" parent
-  dir="$build_dir"
-  while :; do
-    bins+="${dir%/}/node_modules/.bin:"
-    parent="$(dirname "$dir")"
-    [[ "$parent" != "$dir" ]] || break
-    dir="$parent"
+  local bins=""
+  dir="${build_dir%/}"
+  while [[ -n "$dir" ]]; do
+    bins+="$dir/node_modules/.bin:"
+    dir="${dir%/*}"
   done
+  bins+="/node_modules/.bin:"
   [[ -z "$npm_gyp_bin" ]] || bins+="$npm_gyp_bin:"
-  prefix="$(npm_run_config prefix)"
+  npm_run_config prefix prefix
+  npm_run_config globalconfig globalconfig
+  npm_run_config globalignorefile globalignorefile
+  npm_run_config registry registry
   local env=(
     "PATH=$bins$PATH"
     COLOR=0
@@ -103,11 +116,11 @@ npm_run() {
     "NODE=$npm_run_node"
     npm_command=run-script
     "npm_config_global_prefix=$prefix"
-    "npm_config_globalconfig=$(npm_run_config globalconfig)"
-    "npm_config_globalignorefile=$(npm_run_config globalignorefile)"
+    "npm_config_globalconfig=$globalconfig"
+    "npm_config_globalignorefile=$globalignorefile"
     "npm_config_init_module=${HOME:-}/.npm-init.js"
     "npm_config_local_prefix=$build_dir"
-    "npm_config_metrics_registry=$(npm_run_config registry)"
+    "npm_config_metrics_registry=$registry"
     "npm_config_noproxy=${NO_PROXY:-${no_proxy:-}}"
     "npm_config_prefix=$prefix"
     "npm_config_user_agent=npm/$npm_version node/$node_version linux $node_arch workspaces/false"

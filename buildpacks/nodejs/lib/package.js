@@ -2,7 +2,7 @@
 //
 //   node package.js facts FILE NPM_DIR  validate FILE, then print bash assignments
 //                                       for bin/compile to source (it caches them):
-//                                         node_version, node_arch, npm_version
+//                                         node_version, node_arch, node_path, npm_version
 //                                         scripts=([NAME]=SCRIPT ...) (non-empty ones)
 //                                         has_dev (devDependencies not empty)
 //                                         engine (engines.node), deps_sha (sha256 of
@@ -69,7 +69,8 @@ switch (cmd) {
     const pkg = validate();
     const path = require('path');
     const q = (v) => `'${String(v).replace(/\0/g, '').replace(/'/g, "'\\''")}'`;
-    const out = [`node_version=${q(process.version)}`, `node_arch=${q(process.arch)}`];
+    const out = [`node_version=${q(process.version)}`, `node_arch=${q(process.arch)}`,
+      `node_path=${q(process.execPath)}`];
     if (arg) {
       try {
         out.push(`npm_version=${q(JSON.parse(fs.readFileSync(path.join(arg, 'package.json'), 'utf8')).version)}`);
