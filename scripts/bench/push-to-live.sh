@@ -85,6 +85,10 @@ measure() {
     t="$(grep -m 1 -e "${steps[$i]}" "$log" | awk '{ print $1 }')"
     row+=" ${t:--1}"
   done
+  # The default check's own figures: connections accepted after, stayed up for.
+  row+=" $(sed -n -e 's/.*Accepting connections on .* after \([0-9.]*\)\(m*s\).*/\1 \2/p' \
+    -e 's/.*Default check passed: still running \([0-9.]*\)\(m*s\).*/\1 \2/p' "$log" |
+    awk '{ v = ($2 == "ms") ? $1 : $1 * 1000; printf "%d ", v } END { for (i = NR; i < 2; i++) printf "-1 " }')"
   echo "$row" >>"$file"
 }
 
@@ -108,6 +112,9 @@ report() {
     line+="$(printf '%s %.0f' "${steps[$((i + 1))]}" "$(cut -d' ' -f$col "$file" | pushb_median)"), "
   done
   echo "                  steps (ms after the push started, medians): ${line%, }"
+  col=$((${#steps[@]} / 2 + 3))
+  printf '                  default check: accepting connections after %.0f ms, stay-up wait %.0f ms\n' \
+    "$(cut -d' ' -f$col "$file" | pushb_median)" "$(cut -d' ' -f$((col + 1)) "$file" | pushb_median)"
   eval "${app}_${kind}=$(cut -d' ' -f1 "$file" | pushb_median)"
 }
 
