@@ -128,6 +128,21 @@ Status PsSet(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// "running", "running (1 restart)", or for a process that failed and will not
+// be restarted any more: "crashed, gave up after 2 restarts (exit code 3)".
+std::string ProcessStatus(const ContainerState& state) {
+  auto restarts = [](int n) { return std::to_string(n) + (n == 1 ? " restart" : " restarts"); };
+  int code = state.exit_code.value_or(0);
+  if (state.status == "exited" && code != 0) {
+    std::string exit =
+        "(exit code " + std::to_string(code) + (state.reason == "oom" ? ", out of memory)" : ")");
+    if (state.restarts == 0) return "crashed " + exit;
+    return "crashed, gave up after " + restarts(state.restarts) + " " + exit;
+  }
+  if (state.restarts == 0) return state.status;
+  return state.status + " (" + restarts(state.restarts) + ")";
+}
+
 Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(auto formation, Formation(ctx, app));
   BERTH_ASSIGN_OR_RETURN(auto policy, ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
@@ -144,10 +159,9 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
     if (r.desired != "running" || GenerationOf(r.id) == 0) continue;
     ++processes;
     auto state = ctx.runtime.Inspect(r.id);
-    std::string status = state.ok() ? state->status : "missing";
-    if (status == "running") ++running;
-    states += (states.empty() ? "" : ", ") + r.process_type + "." + std::to_string(r.instance) + ": " + status;
-    if (state.ok() && state->restarts > 0) states += " (" + std::to_string(state->restarts) + " restarts)";
+    if (state.ok() && state->status == "running") ++running;
+    states += (states.empty() ? "" : ", ") + r.process_type + "." + std::to_string(r.instance) + ": " +
+              (state.ok() ? ProcessStatus(*state) : "missing");
   }
   Report report(app + " ps information");
   report.Add("Deployed", releases.empty() ? "false" : "true");

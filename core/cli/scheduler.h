@@ -56,6 +56,9 @@ Status RedeployWithNewRelease(Context& ctx, const std::string& app, const std::s
 // it: the runtime's record and files, its network, and its store record.
 Status RetireContainer(Context& ctx, const std::string& id, std::chrono::seconds timeout);
 
+// The app's stop timeout: `ps:set APP stop-timeout-seconds`, else 30 s.
+Result<std::chrono::seconds> AppStopTimeout(Context& ctx, const std::string& app);
+
 // Stops and removes the app's containers older than generation `keep`.
 Status RetireOldGenerations(Context& ctx, const std::string& app, int keep);
 

@@ -48,10 +48,14 @@ Status RetireContainer(Context& ctx, const std::string& id, std::chrono::seconds
   return ctx.store->RemoveContainer(id);
 }
 
+Result<std::chrono::seconds> AppStopTimeout(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
+  return std::chrono::seconds(stop ? std::atoi(stop->c_str()) : 30);
+}
+
 Status RetireOldGenerations(Context& ctx, const std::string& app, int keep) {
   BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
-  BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
-  std::chrono::seconds timeout(stop ? std::atoi(stop->c_str()) : 30);
+  BERTH_ASSIGN_OR_RETURN(std::chrono::seconds timeout, AppStopTimeout(ctx, app));
   for (const ContainerRecord& r : records) {
     int g = GenerationOf(r.id);
     if (g == 0 || g >= keep) continue;

@@ -420,6 +420,13 @@ int Supervisor::Run(int ready_fd) {
     bool allowed = max_restarts_ < 0 || state_.restarts < max_restarts_;
     if (!wanted || !allowed) {
       state_.status = "exited";
+      if (wanted) {  // the owner reads why it stays down in `berth logs`
+        char note[160];
+        std::snprintf(note, sizeof note,
+                      "crashed (status %d); gave up after %d restarts (restart policy %.40s)", code,
+                      state_.restarts, o_.restart.c_str());
+        log_.Note(note);
+      }
       break;
     }
     long delay = o_.backoff_first_ms;

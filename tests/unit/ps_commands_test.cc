@@ -72,5 +72,28 @@ TEST_F(PsCommandsTest, ReportShowsFormationAndDefaults) {
   EXPECT_EQ(out(), "on-failure:10\n");
 }
 
+TEST_F(PsCommandsTest, ReportSaysWhenAProcessCrashedForGood) {
+  auto add = [&](const std::string& id, int instance, const std::string& status, int exit_code,
+                 int restarts) {
+    ContainerSpec spec;
+    spec.id = id;
+    ASSERT_TRUE(runtime_.StartDetached(spec, {}, {}).ok());
+    ContainerState& state = runtime_.containers[id].state;
+    state.status = status;
+    state.exit_code = exit_code;
+    state.restarts = restarts;
+    ASSERT_TRUE(store().AddContainer({id, "app", "web", instance, "running", "{}", 0}).ok());
+  };
+  add("app.web.1.4", 1, "exited", 3, 2);
+  add("app.web.2.4", 2, "running", 0, 1);
+  add("app.web.3.4", 3, "exited", 1, 0);
+  ASSERT_TRUE(RunOk({"ps:report", "app", "--status"}));
+  EXPECT_EQ(out(),
+            "web.1: crashed, gave up after 2 restarts (exit code 3), web.2: running (1 restart), "
+            "web.3: crashed (exit code 1)\n");
+  ASSERT_TRUE(RunOk({"ps:report", "app", "--running"}));
+  EXPECT_EQ(out(), "mixed\n");
+}
+
 }  // namespace
 }  // namespace berth
