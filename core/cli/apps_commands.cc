@@ -12,9 +12,10 @@ namespace berth {
 namespace {
 
 // The directories an app owns on disk besides its state: repo, build cache,
-// build logs.
+// build logs, kept logs (logs:failed).
 std::vector<std::string> AppDirs(const std::string& root, const std::string& app) {
-  return {root + "/repos/" + app + ".git", root + "/cache/" + app, root + "/builds/" + app};
+  return {root + "/repos/" + app + ".git", root + "/cache/" + app, root + "/builds/" + app,
+          root + "/logs/" + app};
 }
 
 Status Create(Context& ctx, const Args& args) {

@@ -1,18 +1,12 @@
 // Detached containers: run:detached starts one under its own berth-shim;
-// run:list, run:stop, ps:stop and ps:retire manage them; logs reads their output.
+// run:list, run:stop, ps:stop and ps:retire manage them (logs: logs_commands.cc).
 #include "core/cli/containers_commands.h"
 
 #include <string.h>
 
-#include <algorithm>
-#include <map>
-#include <nlohmann/json.hpp>
-#include <thread>
-
 #include "core/base/validate.h"
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
-#include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
 
@@ -49,21 +43,6 @@ Result<std::vector<std::string>> AppContainers(ContainerRuntime& runtime, const 
     if (id.starts_with(app + ".")) mine.push_back(id);
   }
   return mine;
-}
-
-// "TIMESTAMP STREAM TEXT" from the shim's log as Dokku prints it:
-// "TIMESTAMP APP[TYPE.N]: TEXT", and the shim's notes for the user (how the
-// container ended) as Heroku does: "TIMESTAMP berth[TYPE.N]: TEXT". The shim's
-// own technical notes are left out.
-std::optional<std::string> LogLine(const std::string& app, const std::string& id,
-                                   const std::string& raw) {
-  size_t sp1 = raw.find(' ');
-  size_t sp2 = sp1 == std::string::npos ? sp1 : raw.find(' ', sp1 + 1);
-  if (sp2 == std::string::npos) return std::nullopt;
-  std::string stream = raw.substr(sp1 + 1, sp2 - sp1 - 1);
-  if (stream != "stdout" && stream != "stderr" && stream != "berth") return std::nullopt;
-  return raw.substr(0, sp1) + " " + (stream == "berth" ? "berth" : app) + "[" +
-         id.substr(app.size() + 1) + "]: " + raw.substr(sp2 + 1);
 }
 
 // How the last run ended: "137, out of memory", "143, SIGTERM", "1".
@@ -161,7 +140,6 @@ Status PsStop(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   ContainerRuntime& runtime = ctx.runtime;
   for (const std::string& app : apps) {
-    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
     ctx.out.Step("Stopping " + app);
     BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
     for (const std::string& id : ids) {
@@ -169,7 +147,6 @@ Status PsStop(Context& ctx, const Args& args) {
       if (state.ok() && !state->shim_alive) continue;
       BERTH_RETURN_IF_ERROR(StopOne(ctx, runtime, app, id, args));
     }
-    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""}));
   }
   return Status::Ok();
 }
@@ -214,79 +191,6 @@ Status PsRetire(Context& ctx, const Args&) {
   for (const std::string& name : RemoveStaleNetworks(ctx)) ctx.out.Detail("Removed " + name);
   ctx.out.Detail(std::to_string(retired) + " retired");
   return Status::Ok();
-}
-
-namespace {
-
-Status Logs(Context& ctx, const Args& args) {
-  BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
-  bool follow = args.Has("tail");
-  std::string num = args.Flag("num", "100");
-  std::string type = args.Flag("ps");
-  // Dokku's short forms arrive as positionals: -t, -n N.
-  for (size_t i = 1; i < args.positional.size(); ++i) {
-    const std::string& w = args.positional[i];
-    if (w == "-t") follow = true;
-    else if (w == "-n" && i + 1 < args.positional.size()) num = args.positional[++i];
-    else if (w == "-p" && i + 1 < args.positional.size()) type = args.positional[++i];
-    else return InvalidArgument("Usage: berth logs APP [-n|--num N] [-t|--tail] [-p|--ps TYPE]");
-  }
-  // Only the containers of one process type (APP.TYPE.N), when asked.
-  auto of_type = [&](std::vector<std::string> ids) {
-    if (type.empty()) return ids;
-    std::erase_if(ids, [&](const std::string& id) {
-      return !id.substr(app.size() + 1).starts_with(type + ".");
-    });
-    return ids;
-  };
-  if (num.empty() || num.size() > 9 || num.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidArgument("-n takes a number of lines, not '" + num + "'");
-  }
-  size_t tail = std::stoul(num);
-  ContainerRuntime& runtime = ctx.runtime;
-  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
-  ids = of_type(std::move(ids));
-  std::vector<std::string> merged;
-  std::map<std::string, uint64_t> offsets;
-  for (const std::string& id : ids) {
-    BERTH_ASSIGN_OR_RETURN(auto lines, runtime.Logs(id, 0));
-    for (const std::string& raw : lines) {
-      if (auto line = LogLine(app, id, raw)) merged.push_back(*line);
-    }
-    uint64_t offset = 0;
-    (void)runtime.LogsAfter(id, offset);  // where following starts
-    offsets[id] = offset;
-  }
-  std::stable_sort(merged.begin(), merged.end(), [](const std::string& a, const std::string& b) {
-    return a.substr(0, a.find(' ')) < b.substr(0, b.find(' '));
-  });
-  size_t first = tail > 0 && merged.size() > tail ? merged.size() - tail : 0;
-  for (size_t i = first; i < merged.size(); ++i) ctx.out.Line(merged[i]);
-  ctx.out.Flush();
-  while (follow) {  // until interrupted
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    BERTH_ASSIGN_OR_RETURN(ids, AppContainers(runtime, app));
-    ids = of_type(std::move(ids));
-    for (const std::string& id : ids) {
-      BERTH_ASSIGN_OR_RETURN(auto lines, runtime.LogsAfter(id, offsets[id]));
-      for (const std::string& raw : lines) {
-        if (auto line = LogLine(app, id, raw)) ctx.out.Line(*line);
-      }
-    }
-    ctx.out.Flush();
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
-void RegisterLogsCommands(CommandRegistry& registry) {
-  registry.Add({"logs", "Read the output of an app's containers", {
-      {.name = "logs", .usage = "logs APP [-n|--num N] [-t|--tail] [-p|--ps TYPE]",
-       .summary = "Show the last N lines (100) of every container's output, merged; -t follows; "
-                  "-p: one process type's",
-       .handler = Logs, .flags = {{"num", true}, {"tail"}, {"ps", true}}},
-  }});
 }
 
 }  // namespace berth

@@ -1,5 +1,6 @@
 // Detached containers from the CLI: run:detached, run:list, run:stop, ps:stop,
-// ps:retire, ps:start, ps:restore, logs. The handlers live in containers_commands.cc.
+// ps:retire, ps:start, ps:restore. The handlers live in containers_commands.cc
+// (logs: logs_commands.cc).
 #pragma once
 
 #include "core/cli/command.h"

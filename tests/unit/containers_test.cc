@@ -1,5 +1,5 @@
 // Detached containers: the store's containers table, the v1 -> latest schema
-// migration, and the commands (logs, run:list, run:stop, ps:stop, ps:retire,
+// migration, and the commands (run:list, run:stop, ps:stop, ps:retire,
 // ps:start, ps:restore, enter) against FakeContainerRuntime.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
@@ -108,25 +108,6 @@ class ContainersCommandTest : public CommandTest {
   }
 };
 
-TEST_F(ContainersCommandTest, LogsMergesContainersByTimeWithPrefixesAndTails) {
-  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout one",
-                            "2024-01-01T00:00:03.000000Z shim restarting in 100 ms",
-                            "2024-01-01T00:00:04.000000Z stdout four"});
-  AddRunning("demo.web.1", {"2024-01-01T00:00:02.000000Z stderr two"});
-  AddRunning("other.run.5", {"2024-01-01T00:00:02.500000Z stdout not mine"});
-  ASSERT_TRUE(RunOk({"logs", "demo"}));
-  EXPECT_EQ(out(),
-            "2024-01-01T00:00:01.000000Z demo[run.1]: one\n"
-            "2024-01-01T00:00:02.000000Z demo[web.1]: two\n"
-            "2024-01-01T00:00:04.000000Z demo[run.1]: four\n");
-  ASSERT_TRUE(RunOk({"logs", "demo", "-n", "1"}));
-  EXPECT_EQ(out(), "2024-01-01T00:00:04.000000Z demo[run.1]: four\n");
-  ASSERT_TRUE(RunOk({"logs", "demo", "--num", "2"}));
-  EXPECT_THAT(out(), Not(HasSubstr("one")));
-  EXPECT_EQ(Run({"logs", "demo", "-n", "x"}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(Run({"logs", "nope"}).ExitCode(), 20);
-}
-
 TEST_F(ContainersCommandTest, RunStopStopsOneWithItsOwnTimeoutUnlessGivenOne) {
   AddRunning("demo.run.1", {});
   AddRunning("demo.run.2", {});
@@ -153,20 +134,6 @@ TEST_F(ContainersCommandTest, PsStopStopsEveryRunningContainerOfTheApp) {
   EXPECT_EQ(runtime_.stops.size(), 3u) << "stopped ones are not stopped again";
 }
 
-TEST_F(ContainersCommandTest, PsStopFiresPreStopAndPostStopAndAVetoKeepsTheContainers) {
-  AddRunning("demo.run.1", {});
-  plugins_.Clear();
-  ASSERT_TRUE(RunOk({"ps:stop", "demo"}));
-  EXPECT_THAT(plugins_.names(), ElementsAre("pre-stop", "post-stop"));
-  EXPECT_THAT(plugins_.Named("pre-stop")[0].args, ElementsAre("demo"));
-  AddRunning("other.run.1", {});
-  plugins_.Veto("pre-stop", "other stays up");
-  Status vetoed = Run({"ps:stop", "other"});
-  EXPECT_THAT(vetoed.message(), HasSubstr("other stays up"));
-  EXPECT_EQ(runtime_.containers["other.run.1"].state.status, "running");
-  EXPECT_EQ((*store().ListContainers("other"))[0].desired, "running");
-}
-
 TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndHowTheLastRunEnded) {
   AddRunning("demo.run.1", {});
   AddRunning("demo.run.2", {});
@@ -188,18 +155,6 @@ TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndHowTheLastRunEnded) {
   EXPECT_THAT(out(), HasSubstr("demo.run.2  exited (137, out of memory)  restarts=0\n"));
   EXPECT_THAT(out(), HasSubstr("demo.run.3  stopped (143, SIGTERM)  restarts=0\n"));
   EXPECT_THAT(out(), HasSubstr("demo.run.4  running  restarts=0\n"));
-}
-
-TEST_F(ContainersCommandTest, LogsShowTheShimsNotesForTheUserButNotItsOwn) {
-  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout allocating",
-                            "2024-01-01T00:00:02.000000Z shim container exited with status 137",
-                            "2024-01-01T00:00:02.000001Z berth container killed: out of memory "
-                            "(limit 32M)"});
-  ASSERT_TRUE(RunOk({"logs", "demo"}));
-  EXPECT_EQ(out(),
-            "2024-01-01T00:00:01.000000Z demo[run.1]: allocating\n"
-            "2024-01-01T00:00:02.000001Z berth[run.1]: container killed: out of memory "
-            "(limit 32M)\n");
 }
 
 TEST_F(ContainersCommandTest, PsRetireKeepsAContainerWhoseOwnerStillRunsIt) {
@@ -364,16 +319,6 @@ TEST_F(ContainersCommandTest, EnterExecsInTheNamedOrFirstRunningContainer) {
   EXPECT_EQ(Run({"enter", "demo", "false"}).ExitCode(), 3) << "the exit code comes back";
   EXPECT_EQ(Run({"enter", "demo", "demo.run.9"}).code(), StatusCode::kNotFound);
   EXPECT_EQ(Run({"enter", "other"}).code(), StatusCode::kFailedPrecondition);
-}
-
-TEST_F(ContainersCommandTest, LogsFiltersByProcessType) {
-  AddRunning("demo.run.1", {"2024-01-01T00:00:01.000000Z stdout one"});
-  AddRunning("demo.web.1", {"2024-01-01T00:00:02.000000Z stdout two"});
-  AddRunning("demo.webhook.1", {"2024-01-01T00:00:03.000000Z stdout three"});
-  ASSERT_TRUE(RunOk({"logs", "demo", "-p", "web"}));
-  EXPECT_EQ(out(), "2024-01-01T00:00:02.000000Z demo[web.1]: two\n");
-  ASSERT_TRUE(RunOk({"logs", "demo", "--ps", "run"}));
-  EXPECT_EQ(out(), "2024-01-01T00:00:01.000000Z demo[run.1]: one\n");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "core/base/files.h"
 #include "core/base/strings.h"
 #include "core/build/app_json.h"
+#include "core/cli/logs_failed.h"
 #include "core/cli/proxy_routes.h"
 #include "core/deploy/health_check.h"
 #include "core/deploy/health_settings.h"
@@ -63,6 +64,7 @@ struct Started {
   std::string id;
   std::string type;
   std::string address;  // bridge IP; 127.0.0.1 in host networking
+  std::string check_output;  // what its failed checks printed, for logs:failed
 };
 
 Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployTarget& target,
@@ -76,7 +78,8 @@ Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployT
   DetachedOptions options;
   BERTH_ASSIGN_OR_RETURN(auto policy, ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
   if (policy) options.restart_policy = *policy;
-  BERTH_ASSIGN_OR_RETURN(options.stop_timeout, AppStopTimeout(ctx, app));
+  BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
+  if (stop) options.stop_timeout = std::chrono::seconds(std::atoi(stop->c_str()));
   ContainerRecord record{c.spec.id, app, type, instance, "running", SavedContainerJson(c, options), 0};
   BERTH_RETURN_IF_ERROR(ctx.store->AddContainer(record));
   Status started = StartAppContainer(ctx, c, options, /*again=*/false);
@@ -86,10 +89,16 @@ Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployT
   }
   std::string address = c.spec.env.contains("BERTH_CONTAINER_IP") ? c.spec.env["BERTH_CONTAINER_IP"]
                                                                    : "127.0.0.1";
-  return Started{c.spec.id, type, address};
+  return Started{c.spec.id, type, address, ""};
 }
 
-void RemoveContainers(Context& ctx, const std::vector<Started>& started) {
+// After a failed deploy (`why`): keeps the new containers' output for
+// logs:failed, then removes them.
+void RemoveContainers(Context& ctx, const std::string& app, const std::vector<Started>& started,
+                      const Status& why) {
+  std::vector<FailedContainer> failed;
+  for (const Started& s : started) failed.push_back({s.id, s.check_output});
+  SaveFailedDeploy(ctx, app, failed, why.message());
   for (const Started& s : started) {
     (void)ctx.runtime.Remove(s.id);
     DetachNetwork(ctx, s.id);
@@ -119,7 +128,7 @@ class RuntimeCheckEnvironment : public CheckEnvironment {
 
 // Checks one new container: app.json's checks for its type, or the default
 // (web: accepts connections on $PORT and stays up; others: stays up).
-Status CheckContainer(Context& ctx, const std::string& app, const Started& s, int port,
+Status CheckContainer(Context& ctx, const std::string& app, Started& s, int port,
                       const AppJson& app_json, const std::string& host) {
   BERTH_ASSIGN_OR_RETURN(AppCheckPolicy policy, LoadCheckPolicy(*ctx.store, app, s.type));
   if (policy.disabled || policy.skipped) {
@@ -147,6 +156,7 @@ Status CheckContainer(Context& ctx, const std::string& app, const Started& s, in
   CheckOutcome outcome = RunHealthChecks(env, target, checks, policy.settings);
   if (!outcome.log.empty()) ctx.out.Raw(outcome.log + (outcome.log.back() == '\n' ? "" : "\n"));
   if (!outcome.passed) {
+    s.check_output = outcome.log;
     return FailedPrecondition("The checks of " + s.id + " failed; the running release is unchanged");
   }
   return Status::Ok();
@@ -230,7 +240,7 @@ Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget&
                          ctx.store->GetProperty(kSchedulerPlugin, Scope::App(app), "web-upstreams"));
   if (ok.ok()) ok = SwitchTraffic(ctx, app, web_ips);
   if (!ok.ok()) {
-    RemoveContainers(ctx, started);
+    RemoveContainers(ctx, app, started, ok);
     (void)ctx.store->SetProperty(kSchedulerPlugin, Scope::App(app), "web-upstreams",
                                  previous_ips.value_or(""));
     (void)RebuildProxy(ctx);
@@ -280,34 +290,31 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
   for (const ContainerRecord& r : records) {
     if (GenerationOf(r.id) == generation) running[r.process_type].push_back(r);
   }
+  std::vector<Started> added;
   std::vector<ContainerRecord> extra;
   for (const auto& [type, qty] : quantities) {
-    for (const auto& r : running[type]) {
-      if (r.instance > qty) extra.push_back(r);
-    }
-  }
-  // Removing containers is a stop, which a plugin may veto before anything changes.
-  if (!extra.empty()) BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
-  std::vector<Started> added;
-  for (const auto& [type, qty] : quantities) {
+    auto& have = running[type];
     std::vector<int> instances;
-    for (const auto& r : running[type]) instances.push_back(r.instance);
+    for (const auto& r : have) instances.push_back(r.instance);
     for (int n = 1; n <= qty; ++n) {
       if (std::find(instances.begin(), instances.end(), n) != instances.end()) continue;
       ctx.out.Detail("Starting " + type + "." + std::to_string(n));
       auto s = StartProcess(ctx, app, target, type, n, generation, type == "web" ? port : kDefaultPort);
       if (!s.ok()) {
-        RemoveContainers(ctx, added);
+        RemoveContainers(ctx, app, added, s.status());
         return s.status();
       }
       added.push_back(*s);
     }
+    for (const auto& r : have) {
+      if (r.instance > qty) extra.push_back(r);
+    }
   }
   std::string host = FirstDomain(ctx, app);
-  for (const Started& s : added) {
+  for (Started& s : added) {
     Status checked = CheckContainer(ctx, app, s, port, app_json, host);
     if (!checked.ok()) {
-      RemoveContainers(ctx, added);
+      RemoveContainers(ctx, app, added, checked);
       return checked;
     }
   }
@@ -324,12 +331,10 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
     if (s.type == "web") web_ips.push_back(s.address);
   }
   BERTH_RETURN_IF_ERROR(SwitchTraffic(ctx, app, web_ips));
-  BERTH_ASSIGN_OR_RETURN(std::chrono::seconds stop_timeout, AppStopTimeout(ctx, app));
   for (const ContainerRecord& r : extra) {
     ctx.out.Detail("Stopping " + r.process_type + "." + std::to_string(r.instance));
-    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, stop_timeout));
+    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, std::chrono::seconds(30)));
   }
-  if (!extra.empty()) BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""}));
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostScale, {app}, app, ""}));
   return Status::Ok();
 }
