@@ -7,6 +7,7 @@
 #include "core/base/validate.h"
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
+#include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
 
@@ -140,6 +141,7 @@ Status PsStop(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   ContainerRuntime& runtime = ctx.runtime;
   for (const std::string& app : apps) {
+    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
     ctx.out.Step("Stopping " + app);
     BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
     for (const std::string& id : ids) {
@@ -147,6 +149,7 @@ Status PsStop(Context& ctx, const Args& args) {
       if (state.ok() && !state->shim_alive) continue;
       BERTH_RETURN_IF_ERROR(StopOne(ctx, runtime, app, id, args));
     }
+    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""}));
   }
   return Status::Ok();
 }

@@ -134,6 +134,20 @@ TEST_F(ContainersCommandTest, PsStopStopsEveryRunningContainerOfTheApp) {
   EXPECT_EQ(runtime_.stops.size(), 3u) << "stopped ones are not stopped again";
 }
 
+TEST_F(ContainersCommandTest, PsStopFiresPreStopAndPostStopAndAVetoKeepsTheContainers) {
+  AddRunning("demo.run.1", {});
+  plugins_.Clear();
+  ASSERT_TRUE(RunOk({"ps:stop", "demo"}));
+  EXPECT_THAT(plugins_.names(), ElementsAre("pre-stop", "post-stop"));
+  EXPECT_THAT(plugins_.Named("pre-stop")[0].args, ElementsAre("demo"));
+  AddRunning("other.run.1", {});
+  plugins_.Veto("pre-stop", "other stays up");
+  Status vetoed = Run({"ps:stop", "other"});
+  EXPECT_THAT(vetoed.message(), HasSubstr("other stays up"));
+  EXPECT_EQ(runtime_.containers["other.run.1"].state.status, "running");
+  EXPECT_EQ((*store().ListContainers("other"))[0].desired, "running");
+}
+
 TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndHowTheLastRunEnded) {
   AddRunning("demo.run.1", {});
   AddRunning("demo.run.2", {});

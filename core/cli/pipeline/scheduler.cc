@@ -78,8 +78,7 @@ Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployT
   DetachedOptions options;
   BERTH_ASSIGN_OR_RETURN(auto policy, ctx.store->GetProperty("ps", Scope::App(app), "restart-policy"));
   if (policy) options.restart_policy = *policy;
-  BERTH_ASSIGN_OR_RETURN(auto stop, ctx.store->GetProperty("ps", Scope::App(app), "stop-timeout-seconds"));
-  if (stop) options.stop_timeout = std::chrono::seconds(std::atoi(stop->c_str()));
+  BERTH_ASSIGN_OR_RETURN(options.stop_timeout, AppStopTimeout(ctx, app));
   ContainerRecord record{c.spec.id, app, type, instance, "running", SavedContainerJson(c, options), 0};
   BERTH_RETURN_IF_ERROR(ctx.store->AddContainer(record));
   Status started = StartAppContainer(ctx, c, options, /*again=*/false);
@@ -290,12 +289,18 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
   for (const ContainerRecord& r : records) {
     if (GenerationOf(r.id) == generation) running[r.process_type].push_back(r);
   }
-  std::vector<Started> added;
   std::vector<ContainerRecord> extra;
   for (const auto& [type, qty] : quantities) {
-    auto& have = running[type];
+    for (const auto& r : running[type]) {
+      if (r.instance > qty) extra.push_back(r);
+    }
+  }
+  // Removing containers is a stop, which a plugin may veto before anything changes.
+  if (!extra.empty()) BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
+  std::vector<Started> added;
+  for (const auto& [type, qty] : quantities) {
     std::vector<int> instances;
-    for (const auto& r : have) instances.push_back(r.instance);
+    for (const auto& r : running[type]) instances.push_back(r.instance);
     for (int n = 1; n <= qty; ++n) {
       if (std::find(instances.begin(), instances.end(), n) != instances.end()) continue;
       ctx.out.Detail("Starting " + type + "." + std::to_string(n));
@@ -305,9 +310,6 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
         return s.status();
       }
       added.push_back(*s);
-    }
-    for (const auto& r : have) {
-      if (r.instance > qty) extra.push_back(r);
     }
   }
   std::string host = FirstDomain(ctx, app);
@@ -331,10 +333,12 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
     if (s.type == "web") web_ips.push_back(s.address);
   }
   BERTH_RETURN_IF_ERROR(SwitchTraffic(ctx, app, web_ips));
+  BERTH_ASSIGN_OR_RETURN(std::chrono::seconds stop_timeout, AppStopTimeout(ctx, app));
   for (const ContainerRecord& r : extra) {
     ctx.out.Detail("Stopping " + r.process_type + "." + std::to_string(r.instance));
-    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, std::chrono::seconds(30)));
+    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, stop_timeout));
   }
+  if (!extra.empty()) BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""}));
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostScale, {app}, app, ""}));
   return Status::Ok();
 }
