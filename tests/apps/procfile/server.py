@@ -5,9 +5,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
-        body = "hello from procfile\nGIT_REV=%s\nDYNO=%s\n" % (
+        if self.path == "/crash":
+            # For the restart tests: the process dies, as a crashing app would.
+            print("crashing on request", flush=True)
+            os._exit(3)
+        body = "hello from procfile\nGIT_REV=%s\nDYNO=%s\nGREETING=%s\n" % (
             os.environ.get("GIT_REV", ""),
             os.environ.get("DYNO", ""),
+            os.environ.get("GREETING", ""),
         )
         data = body.encode()
         self.send_response(200)
