@@ -80,15 +80,28 @@ int main(int argc, char** argv) {
       std::string kind = t["kind"].as<std::string>();
       int timeout = t["timeout"] ? t["timeout"].as<int>() : 60;
       std::string args;
-      for (const auto& a : t["args"]) args += (args.empty() ? "" : " ") + a.as<std::string>();
+      int min_args = 0;
+      bool variadic = false;
+      for (const auto& a : t["args"]) {
+        std::string arg = a.as<std::string>();
+        args += (args.empty() ? "" : " ") + arg;
+        bool many = arg.find("...") != std::string::npos;
+        variadic = variadic || many;
+        if (!many) ++min_args;
+      }
+      if (args.find_first_of("\"\\") != std::string::npos) {
+        throw std::runtime_error("the args of " + name + " may not hold quotes or backslashes");
+      }
       std::string caller = t["caller"].as<std::string>();
       h << "inline constexpr std::string_view " << ConstantName(name) << " = \"" << name << "\";\n";
-      table << "    {" << ConstantName(name) << ", " << Kind(kind) << ", " << timeout << "},\n";
-      md << "| [`" << name << "`](#" << name << ") | " << kind << " | `" << args << "` | "
+      table << "    {" << ConstantName(name) << ", " << Kind(kind) << ", " << timeout << ", \""
+            << args << "\", " << min_args << ", " << (variadic ? "true" : "false") << "},\n";
+      std::string shown_args = args.empty() ? "none" : "`" + args + "`";
+      md << "| [`" << name << "`](#" << name << ") | " << kind << " | " << shown_args << " | "
          << caller << " |\n";
       details << "## " << name << "\n\n" << t["description"].as<std::string>() << "\n\n"
               << "- **Kind:** " << KindDoc(kind) << "\n"
-              << "- **Arguments:** `" << args << "`\n"
+              << "- **Arguments:** " << shown_args << "\n"
               << "- **Called by:** " << caller << "\n"
               << "- **Timeout:** " << timeout << " s\n\n";
       if (t["example"]) details << "```bash\n" << t["example"].as<std::string>() << "```\n\n";

@@ -125,26 +125,39 @@ Result<ProcessResult> DirectoryPluginHost::RunTrigger(const Plugin& plugin,
   return result;
 }
 
+Status DirectoryPluginHost::FireOne(const TriggerSpec& spec, const Plugin& plugin,
+                                    const TriggerRequest& request) {
+  auto result = RunTrigger(plugin, request, spec.timeout_seconds);
+  if (result.ok()) out_.Raw(result->out);
+  if (result.ok() && result->exit_code == 0) {
+    if (!result->err.empty()) out_.err() << result->err;
+    return Status::Ok();
+  }
+  std::string why = result.ok() ? TrimTrailingNewlines(result->err) : result.status().message();
+  if (spec.kind == TriggerKind::kVeto) {
+    if (why.empty()) why = "refused by plugin " + plugin.name + " (" + std::string(spec.name) + ")";
+    return PermissionDenied(why);
+  }
+  out_.Warn("plugin " + plugin.name + " failed in " + std::string(spec.name) +
+            (why.empty() ? std::string() : ": " + why));
+  return Status::Ok();
+}
+
 Status DirectoryPluginHost::Fire(const TriggerRequest& request) {
   const TriggerSpec* spec = FindTrigger(request.trigger);
   if (spec == nullptr) return Internal("trigger " + std::string(request.trigger) + " is not in the catalogue");
   for (const Plugin* plugin : Implementers(request.trigger)) {
-    auto result = RunTrigger(*plugin, request, spec->timeout_seconds);
-    if (result.ok()) out_.Raw(result->out);
-    bool failed = !result.ok() || result->exit_code != 0;
-    if (!failed) {
-      if (!result->err.empty()) out_.err() << result->err;
-      continue;
-    }
-    std::string why = result.ok() ? TrimTrailingNewlines(result->err) : result.status().message();
-    if (spec->kind == TriggerKind::kVeto) {
-      if (why.empty()) why = "refused by plugin " + plugin->name + " (" + std::string(request.trigger) + ")";
-      return PermissionDenied(why);
-    }
-    out_.Warn("plugin " + plugin->name + " failed in " + std::string(request.trigger) +
-              (why.empty() ? std::string() : ": " + why));
+    BERTH_RETURN_IF_ERROR(FireOne(*spec, *plugin, request));
   }
   return Status::Ok();
+}
+
+Status DirectoryPluginHost::FireAt(const std::string& plugin_dir, const TriggerRequest& request) {
+  const TriggerSpec* spec = FindTrigger(request.trigger);
+  if (spec == nullptr) return Internal("trigger " + std::string(request.trigger) + " is not in the catalogue");
+  if (!IsExecutableFile(plugin_dir + "/" + std::string(request.trigger))) return Status::Ok();
+  Plugin plugin{plugin_dir.substr(plugin_dir.rfind('/') + 1), plugin_dir, false, {}};
+  return FireOne(*spec, plugin, request);
 }
 
 Result<std::optional<std::string>> DirectoryPluginHost::Query(const TriggerRequest& request) {

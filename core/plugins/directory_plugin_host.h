@@ -12,6 +12,7 @@
 #include "core/base/output.h"
 #include "core/base/process.h"
 #include "core/plugins/plugin_host.h"
+#include "core/plugins/trigger_spec.h"
 
 namespace berth {
 
@@ -36,6 +37,7 @@ class DirectoryPluginHost : public PluginHost {
   DirectoryPluginHost(ProcessRunner& runner, Output& out, PluginHostOptions options);
 
   Status Fire(const TriggerRequest& request) override;
+  Status FireAt(const std::string& plugin_dir, const TriggerRequest& request) override;
   Result<std::optional<std::string>> Query(const TriggerRequest& request) override;
   bool Implements(std::string_view trigger) override;
   std::vector<PluginInfo> ListPlugins() override;
@@ -55,6 +57,9 @@ class DirectoryPluginHost : public PluginHost {
   const std::vector<const Plugin*>& Implementers(std::string_view trigger);
   // The environment one plugin process runs with.
   std::map<std::string, std::string> PluginEnv(const Plugin& plugin, const std::string& app);
+  // Runs one plugin's implementation and applies the trigger kind's rules:
+  // a veto's refusal is returned, an observer's failure printed as a warning.
+  Status FireOne(const TriggerSpec& spec, const Plugin& plugin, const TriggerRequest& request);
   Result<ProcessResult> RunTrigger(const Plugin& plugin, const TriggerRequest& request,
                                    int timeout_seconds);
 

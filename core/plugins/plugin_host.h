@@ -43,6 +43,11 @@ class PluginHost {
   // Plugin stdout (observe and veto) is passed through to the user.
   virtual Status Fire(const TriggerRequest& request) = 0;
 
+  // Fires the trigger at the one plugin in `plugin_dir` (installed or not), with
+  // Fire's semantics; Ok when that plugin does not implement it. For the
+  // lifecycle triggers (install, dependencies, update, uninstall).
+  virtual Status FireAt(const std::string& plugin_dir, const TriggerRequest& request) = 0;
+
   // For kAnswer triggers: the first non-empty stdout (trailing newlines removed),
   // or nullopt when no plugin answered.
   virtual Result<std::optional<std::string>> Query(const TriggerRequest& request) = 0;

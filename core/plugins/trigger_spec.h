@@ -17,6 +17,9 @@ struct TriggerSpec {
   std::string_view name;
   TriggerKind kind;
   int timeout_seconds;
+  std::string_view args;  // the positional arguments as documented: "APP VERSION"
+  int min_args;           // how many of them every call passes
+  bool variadic;          // the last ones repeat ("DOMAIN..."): calls may pass more
 };
 
 // The catalogue entry for `name`, or nullptr when the catalogue has none.

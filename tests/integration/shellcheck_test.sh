@@ -7,7 +7,7 @@ command -v shellcheck >/dev/null || { echo "shellcheck is missing: run scripts/i
 mapfile -t scripts < <(
   { find scripts tests hooks plugins .ci -type f -name '*.sh' -o -type f -path '.ci/run'
     # Extension-less executables in plugins/ (trigger scripts) with a shell shebang.
-    find plugins hooks -type f -perm -u+x ! -name '*.*' -exec grep -lE '^#!.*\b(ba)?sh\b' {} + 2>/dev/null
+    find plugins hooks tests/fixtures/plugins -type f -perm -u+x ! -name '*.*' -exec grep -lE '^#!.*\b(ba)?sh\b' {} + 2>/dev/null
   } | sort -u)
 echo "checking ${#scripts[@]} scripts"
 shellcheck -x "${scripts[@]}"

@@ -399,5 +399,43 @@ TEST_F(DirectoryPluginHostTest, ListPluginsReadsManifestSubcommandsAndHelp) {
   EXPECT_THAT(p.triggers, IsEmpty());
 }
 
+// ---- FireAt: one plugin, for the lifecycle triggers -----------------------
+
+TEST_F(DirectoryPluginHostTest, FireAtRunsOnlyThatPluginWithItsEnvironment) {
+  AddFile(enabled_, "other", "install");
+  std::string staged = dir_.MakeDir("staging/hello");
+  dir_.WriteFile("staging/hello/install", "#!/bin/sh\n", kExecutable);
+  dir_.WriteFile("staging/hello/plugin.toml", "[plugin.config]\nGREETING = \"hi\"\n");
+  ASSERT_TRUE(Host().FireAt(staged, {triggers::kInstall, {}, "", ""}).ok());
+  ASSERT_EQ(runner_.specs().size(), 1u);
+  const ProcessSpec& spec = runner_.specs()[0];
+  EXPECT_EQ(spec.argv, std::vector<std::string>{staged + "/install"});
+  EXPECT_THAT(spec.extra_env, Contains(Pair("PLUGIN_NAME", "hello")));
+  EXPECT_THAT(spec.extra_env, Contains(Pair("PLUGIN_DIR", staged)));
+  EXPECT_THAT(spec.extra_env, Contains(Pair("GREETING", "hi")));
+  EXPECT_THAT(spec.extra_env, Contains(Pair("BERTH_ROOT", "/srv/berth-root")));
+  EXPECT_EQ(spec.timeout, std::chrono::seconds(300)) << "install's timeout in the catalogue";
+}
+
+TEST_F(DirectoryPluginHostTest, FireAtWithoutTheExecutableRunsNothing) {
+  std::string staged = dir_.MakeDir("staging/hello");
+  dir_.WriteFile("staging/hello/dependencies", "#!/bin/sh\n", kPlain);
+  EXPECT_TRUE(Host().FireAt(staged, {triggers::kDependencies, {}, "", ""}).ok());
+  EXPECT_THAT(runner_.specs(), IsEmpty());
+}
+
+TEST_F(DirectoryPluginHostTest, FireAtVetoRefusesWithStderrAndObserverOnlyWarns) {
+  std::string staged = dir_.MakeDir("staging/hello");
+  dir_.WriteFile("staging/hello/install", "#!/bin/sh\n", kExecutable);
+  dir_.WriteFile("staging/hello/uninstall", "#!/bin/sh\n", kExecutable);
+  runner_.SetResult(staged + "/install", Exited(1, "", "jq is missing\n"));
+  runner_.SetResult(staged + "/uninstall", Exited(1, "", "cannot clean up\n"));
+  Status refused = Host().FireAt(staged, {triggers::kInstall, {}, "", ""});
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(refused.message(), "jq is missing");
+  EXPECT_TRUE(Host().FireAt(staged, {triggers::kUninstall, {}, "", ""}).ok());
+  EXPECT_THAT(err_.str(), HasSubstr("cannot clean up"));
+}
+
 }  // namespace
 }  // namespace berth

@@ -31,6 +31,13 @@ class FakePluginHost : public PluginHost {
     return Status::Ok();
   }
 
+  // Recorded like Fire, with the plugin's folder as the stdin_data field.
+  Status FireAt(const std::string& plugin_dir, const TriggerRequest& request) override {
+    TriggerRequest at = request;
+    at.stdin_data = plugin_dir;
+    return Fire(at);
+  }
+
   Result<std::optional<std::string>> Query(const TriggerRequest& request) override {
     Record(request);
     auto it = answers_.find(std::string(request.trigger));

@@ -9,6 +9,7 @@ const PipelineHandlers& AllPipelineHandlers() {
     AddSourceHandlers(h);
     AddRollbackHandlers(h);
     AddDeployHandlers(h);
+    AddPluginHandlers(h);
     return h;
   }();
   return handlers;

@@ -10,6 +10,7 @@ void AddReceiveHandlers(PipelineHandlers& handlers);  // git-receive-pack, git-u
 void AddSourceHandlers(PipelineHandlers& handlers);   // git:from-archive, git:sync, ps:rebuild
 void AddRollbackHandlers(PipelineHandlers& handlers); // releases:rollback
 void AddDeployHandlers(PipelineHandlers& handlers);   // config:set/unset/clear, ps:scale, ps:restart
+void AddPluginHandlers(PipelineHandlers& handlers);   // plugin:install, plugin:update
 
 // Every handler above, in one table (berth-pipeline's main installs it).
 const PipelineHandlers& AllPipelineHandlers();
