@@ -29,12 +29,7 @@ Status Start(Context& ctx, const Args& args) {
     ctx.out.Step(type + " is already running");
     return Status::Ok();
   }
-  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
-  std::vector<AppRoutes> mine;
-  for (auto& r : routes) {
-    BERTH_ASSIGN_OR_RETURN(std::string app_type, ProxyTypeOf(ctx, r.app));
-    if (app_type == type) mine.push_back(std::move(r));
-  }
+  BERTH_ASSIGN_OR_RETURN(auto mine, RoutesOfType(ctx, type));
   ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) + " (https " +
                std::to_string(settings.https_port) + ")");
   BERTH_RETURN_IF_ERROR(proxy->Apply(mine));
@@ -89,6 +84,26 @@ Status ShowConfig(Context& ctx, const Args& args) {
 
 constexpr char kNginx[] = "nginx";
 constexpr char kHaproxy[] = "haproxy";
+
+// nginx:validate-config [APP]: the nginx configuration berth would write now
+// (with APP: only APP's part), checked with nginx -t; nothing is applied.
+Status ValidateConfig(Context& ctx, const Args& args) {
+  if (args.positional.size() > 1) return InvalidArgument("Usage: berth nginx:validate-config [APP]");
+  std::string app;
+  if (!args.positional.empty()) {
+    BERTH_ASSIGN_OR_RETURN(app, ExistingApp(ctx, args));
+  }
+  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
+  BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(kNginx, ctx.runner, settings));
+  BERTH_ASSIGN_OR_RETURN(auto routes, RoutesOfType(ctx, kNginx));
+  if (!app.empty()) {
+    std::erase_if(routes, [&](const AppRoutes& r) { return r.app != app; });
+    if (routes.empty()) ctx.out.Detail(app + " is not served by nginx; checking nginx without it");
+  }
+  BERTH_RETURN_IF_ERROR(proxy->Validate(routes));
+  ctx.out.Step("The nginx configuration" + (app.empty() ? "" : " of " + app) + " is valid");
+  return Status::Ok();
+}
 
 Status SetGlobalPort(Context& ctx, const std::string& key, const std::string& value) {
   BERTH_ASSIGN_OR_RETURN(ProxySettings current, LoadProxySettings(ctx));
@@ -256,6 +271,9 @@ void RegisterProxyCommands(CommandRegistry& registry) {
        .takes_app = false},
       {.name = "nginx:show-config", .usage = "nginx:show-config APP",
        .summary = "Show an app's part of the nginx configuration", .handler = ShowConfig<kNginx>},
+      {.name = "nginx:validate-config", .usage = "nginx:validate-config [APP]",
+       .summary = "Check the nginx configuration (or an app's part) with nginx -t",
+       .handler = ValidateConfig},
   }});
   registry.Add({"haproxy", "The haproxy proxy", {
       {.name = "haproxy:reload", .usage = "haproxy:reload",

@@ -131,6 +131,16 @@ Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
   return out;
 }
 
+Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& type) {
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
+  std::vector<AppRoutes> mine;
+  for (auto& r : routes) {
+    BERTH_ASSIGN_OR_RETURN(std::string app_type, ProxyTypeOf(ctx, r.app));
+    if (app_type == type) mine.push_back(std::move(r));
+  }
+  return mine;
+}
+
 Result<std::string> ProxyTypeOf(Context& ctx, const std::string& app) {
   if (!app.empty()) {
     BERTH_ASSIGN_OR_RETURN(std::string mine, Property(ctx, kProxyPlugin, Scope::App(app), "type"));

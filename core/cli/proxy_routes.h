@@ -29,6 +29,9 @@ inline constexpr char kWebUpstreamsKey[] = "web-upstreams";
 // Malformed upstream addresses are left out with a warning.
 Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx);
 
+// CollectRoutes, only the apps whose proxy type (ProxyTypeOf) is `type`.
+Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& type);
+
 // Collects the routes and applies them to each proxy type that is running (the
 // apps whose type it is), then fires proxy-build-config for each of those apps.
 // Does nothing and returns Ok when no proxy runs.

@@ -140,13 +140,9 @@ Status ManagedProxy::RunChecked(const std::vector<std::string>& argv, const std:
   return Status::Ok();
 }
 
-Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) {
-  BERTH_ASSIGN_OR_RETURN(std::string text, Render(apps));
-  BERTH_RETURN_IF_ERROR(MakeDirs(log_dir()));
-  ScopedLock lock(dir() + "/apply.lock");
-  if (!lock.ok()) return Internal(ErrnoMessage("lock " + dir() + "/apply.lock"));
+Result<std::string> ManagedProxy::ValidCandidate(const std::vector<AppRoutes>& apps,
+                                                 const std::string& text) {
   BERTH_RETURN_IF_ERROR(PrepareFiles(apps));
-  // The candidate sits beside the live file, so the rename below is atomic.
   std::string candidate = config_path() + ".new-" + std::to_string(::getpid());
   BERTH_RETURN_IF_ERROR(WriteFileAtomic(candidate, text, 0644));
   Status valid =
@@ -156,6 +152,19 @@ Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) {
     ::unlink(candidate.c_str());
     return valid;
   }
+  return candidate;
+}
+
+Status ManagedProxy::Check(const std::vector<AppRoutes>& apps, bool apply) {
+  BERTH_ASSIGN_OR_RETURN(std::string text, Render(apps));
+  BERTH_RETURN_IF_ERROR(MakeDirs(log_dir()));
+  ScopedLock lock(dir() + "/apply.lock");
+  if (!lock.ok()) return Internal(ErrnoMessage("lock " + dir() + "/apply.lock"));
+  BERTH_ASSIGN_OR_RETURN(std::string candidate, ValidCandidate(apps, text));
+  if (!apply) {
+    ::unlink(candidate.c_str());
+    return Status::Ok();
+  }
   if (::rename(candidate.c_str(), config_path().c_str()) != 0) {
     Status s = Internal(ErrnoMessage("rename " + candidate));
     ::unlink(candidate.c_str());
@@ -163,6 +172,10 @@ Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) {
   }
   return Running() ? Reload() : Status::Ok();
 }
+
+Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) { return Check(apps, true); }
+
+Status ManagedProxy::Validate(const std::vector<AppRoutes>& apps) { return Check(apps, false); }
 
 Status ManagedProxy::Start() {
   if (Running()) return Status::Ok();

@@ -18,6 +18,7 @@ namespace berth {
 class ManagedProxy : public Proxy {
  public:
   Status Apply(const std::vector<AppRoutes>& apps) override;
+  Status Validate(const std::vector<AppRoutes>& apps) override;
   Status Start() override;
   Status Stop() override;
   Status Reload() override;
@@ -58,6 +59,14 @@ class ManagedProxy : public Proxy {
   // The pid in the pid file when that process is our daemon and alive, else 0.
   int LivePid() const;
   Status RunChecked(const std::vector<std::string>& argv, const std::string& what);
+  // Writes the files the configuration `text` (rendered from `apps`) refers
+  // to, then `text` to a candidate file beside the live one (so a rename is
+  // atomic), and validates it. Returns the candidate's path; an invalid one is
+  // removed. The caller holds the apply lock.
+  Result<std::string> ValidCandidate(const std::vector<AppRoutes>& apps, const std::string& text);
+  // Renders and validates `apps` under the apply lock; with `apply`, renames
+  // the candidate over the live configuration and reloads a running proxy.
+  Status Check(const std::vector<AppRoutes>& apps, bool apply);
 
   std::string type_;
   std::string config_name_;

@@ -52,6 +52,10 @@ class Proxy {
   // validator's output. Starts nothing when the proxy is not running.
   virtual Status Apply(const std::vector<AppRoutes>& apps) = 0;
 
+  // Renders and validates as Apply does, without applying anything: Ok when
+  // Apply would accept these routes, else the validator's output.
+  virtual Status Validate(const std::vector<AppRoutes>& apps) = 0;
+
   // Runs the proxy as a daemon of its own (pid file under $root/proxy/TYPE/) from
   // the configuration Apply wrote (kFailedPrecondition when there is none).
   // Idempotent: Ok when it already runs.

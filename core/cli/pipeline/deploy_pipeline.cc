@@ -19,6 +19,7 @@
 #include "core/cli/git_settings.h"
 #include "core/cli/pipeline/deploy_lock.h"
 #include "core/cli/pipeline/output_tee.h"
+#include "core/cli/proxy_custom_template.h"
 #include "core/cli/scheduler.h"
 #include "core/plugins/trigger_catalogue.h"
 #include "core/runtime/stacks.h"
@@ -190,7 +191,9 @@ Result<int> Release(Context& ctx, const std::string& app, ReleaseRecord record) 
     Status ran = RunOneOffCommand(ctx, app, candidate, "release", release->second);
     if (!ran.ok()) return FailedPrecondition(ran.message() + "; the release was not created");
   }
+  BERTH_ASSIGN_OR_RETURN(auto custom_template, StageCustomTemplate(ctx, app, candidate.slug_layer));
   BERTH_RETURN_IF_ERROR(Deploy(ctx, app, candidate, record.process_types));
+  custom_template.Keep();
   BERTH_ASSIGN_OR_RETURN(record.config, ctx.store->GetEnv(Scope::App(app)));
   BERTH_ASSIGN_OR_RETURN(int version, ctx.store->AddRelease(app, record));
   std::string v = "v" + std::to_string(version);
@@ -297,7 +300,9 @@ Result<int> ReleaseExistingSlug(Context& ctx, const std::string& app, const Rele
       {triggers::kPreRelease, {record.builder, app, record.slug_digest}, app, ""}));
   BERTH_RETURN_IF_ERROR(EnsureSlugLayer(ctx.env.root, record.slug_digest));
   RunningRelease candidate{0, SlugLayerDir(ctx.env.root, record.slug_digest), record.git_rev};
+  BERTH_ASSIGN_OR_RETURN(auto custom_template, StageCustomTemplate(ctx, app, candidate.slug_layer));
   BERTH_RETURN_IF_ERROR(Deploy(ctx, app, candidate, record.process_types));
+  custom_template.Keep();
   BERTH_ASSIGN_OR_RETURN(int version, ctx.store->AddRelease(app, record));
   std::string v = "v" + std::to_string(version);
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostRelease, {app, v}, app, ""}));
