@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/files.h"
 #include "core/base/ipv4.h"
+#include "core/base/strings.h"
 #include "core/base/validate.h"
 #include "core/plugins/trigger_catalogue.h"
 
@@ -114,6 +116,55 @@ Result<int> GlobalPort(Context& ctx, std::string_view key, int fallback) {
   return ParsePort(text);
 }
 
+constexpr size_t kMaxStaticPageBytes = 12 * 1024;
+
+// A path berth can write into a proxy configuration as is.
+bool IsPlainAbsolutePath(std::string_view path) {
+  if (!path.starts_with("/") || path.find("/../") != std::string_view::npos ||
+      path.ends_with("/..")) {
+    return false;
+  }
+  for (char c : path) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '/' || c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// One "APP STATUS PATH" line of a proxy-static-responses answer, applied to
+// the app's routes; a malformed line is ignored with a warning.
+void ApplyStaticResponse(Context& ctx, std::string_view line, std::vector<AppRoutes>& routes) {
+  std::vector<std::string> words = SplitBlanks(line);
+  if (words.empty()) return;
+  auto ignore = [&](const std::string& why) {
+    ctx.out.Warn("Ignoring the proxy-static-responses line '" + std::string(line.substr(0, 80)) +
+                 "': " + why);
+  };
+  if (words.size() != 3) return ignore("expected APP STATUS PATH");
+  int status = 0;
+  if (words[1].size() != 3 || words[1].find_first_not_of("0123456789") != std::string::npos ||
+      (status = std::stoi(words[1])) < 400 || status > 599) {
+    return ignore("the status must be a number from 400 to 599");
+  }
+  if (!IsPlainAbsolutePath(words[2])) {
+    return ignore("the page must be an absolute path of letters, digits and /._-");
+  }
+  struct stat st;
+  if (::stat(words[2].c_str(), &st) != 0) return ignore(ErrnoMessage("stat " + words[2]));
+  if (!S_ISREG(st.st_mode)) return ignore("the page is not a regular file");
+  if (static_cast<size_t>(st.st_size) > kMaxStaticPageBytes) {
+    return ignore("the page is larger than 12 KB");
+  }
+  for (AppRoutes& r : routes) {
+    if (r.app != words[0]) continue;
+    r.static_status = status;
+    r.static_page = words[2];
+    return;
+  }
+  ignore("no such app");
+}
+
 }  // namespace
 
 std::string CertDir(const Environment& env, const std::string& app) {
@@ -127,6 +178,19 @@ Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
   for (const auto& app : apps) {
     BERTH_ASSIGN_OR_RETURN(AppRoutes r, AppRoutesOf(ctx, app.name, global_domains));
     out.push_back(std::move(r));
+  }
+  std::vector<std::string> names;
+  for (const auto& app : apps) names.push_back(app.name);
+  BERTH_ASSIGN_OR_RETURN(auto answer,
+                         ctx.plugins.Query({triggers::kProxyStaticResponses, names, "", ""}));
+  if (answer) {
+    size_t pos = 0;
+    while (pos <= answer->size()) {
+      size_t eol = answer->find('\n', pos);
+      if (eol == std::string::npos) eol = answer->size();
+      ApplyStaticResponse(ctx, std::string_view(*answer).substr(pos, eol - pos), out);
+      pos = eol + 1;
+    }
   }
   return out;
 }

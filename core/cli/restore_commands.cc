@@ -12,6 +12,7 @@
 #include "core/cli/app_container.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
+#include "core/plugins/trigger_catalogue.h"
 #include "core/state/sqlite_store.h"
 
 namespace berth {
@@ -135,6 +136,7 @@ Status PsRestore(Context& ctx, const Args& args) {
   }
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   std::vector<Status> results = ForEachAppInParallel(ctx, apps, RestoreApp);
+  BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostRestore, apps, "", ""}));
   std::string failed;
   Status first_failure;
   for (size_t i = 0; i < apps.size(); ++i) {

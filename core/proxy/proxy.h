@@ -28,6 +28,11 @@ struct AppRoutes {
   std::string cert_path, key_path;     // set when the app has a certificate
   bool enabled = true;                 // false: proxy:disable APP, not routed
   std::string custom_template;         // the app's own nginx.conf.mustache, or ""
+  // Set (from a plugin's proxy-static-responses answer): the proxy answers every
+  // request to the app itself, with this status (400-599) and the HTML file at
+  // static_page, instead of passing it to the containers (a maintenance page).
+  int static_status = 0;
+  std::string static_page;
 };
 
 struct ProxySettings {

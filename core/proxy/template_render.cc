@@ -78,6 +78,9 @@ Data AppData(const AppPlan& app) {
     d.set(scheme, list);
   }
   d.set("notes", ListOf(app.notes, "note"));
+  d.set("static", !r.static_page.empty());
+  d.set("static_status", std::to_string(r.static_status));
+  d.set("static_page", r.static_page);
   d.set("custom", false);
   return d;
 }
@@ -171,7 +174,8 @@ Result<std::string> RenderProxyTemplate(const TemplateInput& input, const RouteP
   Data apps(Data::type::list);
   for (const auto& app : plan.apps) {
     Data d = AppData(app);
-    if (input.custom_templates && !app.routes->custom_template.empty() && app.routed) {
+    if (input.custom_templates && !app.routes->custom_template.empty() && app.routed &&
+        app.routes->static_page.empty()) {
       Data custom = d;
       for (const auto& [key, value] : input.globals) custom.set(key, value);
       BERTH_ASSIGN_OR_RETURN(

@@ -255,6 +255,17 @@ Result<int> RunStages(Context& ctx, const DeploySource& source) {
   return Release(ctx, app, record);
 }
 
+// deploy-failed, with the version the release would have had. Its own failure
+// is only a warning: the deploy has failed already.
+void FireDeployFailed(Context& ctx, const DeploySource& source, const std::string& reason) {
+  auto releases = ctx.store->ListReleases(source.app);
+  int next = releases.ok() && !releases->empty() ? releases->front().version + 1 : 1;
+  Status fired = ctx.plugins.Fire({triggers::kDeployFailed,
+                                   {source.app, "v" + std::to_string(next), source.rev, reason},
+                                   source.app, ""});
+  if (!fired.ok()) ctx.out.Warn(fired.message());
+}
+
 }  // namespace
 
 Result<int> DeployFromSource(Context& ctx, const DeploySource& source) {
@@ -283,6 +294,7 @@ Result<int> DeployFromSource(Context& ctx, const DeploySource& source) {
     if (!version.ok()) {
       if (!version.status().message().empty()) ctx.out.Error(version.status().message());
       ctx.out.Error("Deploy of " + source.app + " failed; the previous release is unchanged");
+      FireDeployFailed(ctx, source, version.status().message());
     }
     ctx.out.Flush();
   }

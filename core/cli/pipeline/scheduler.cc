@@ -259,7 +259,8 @@ Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget&
   if (!app_json.postdeploy.empty()) {
     BERTH_RETURN_IF_ERROR(RunOneOffCommand(ctx, app, target.release, "postdeploy", app_json.postdeploy));
   }
-  return ctx.plugins.Fire({triggers::kPostDeploy, {app, target.label}, app, ""});
+  return ctx.plugins.Fire(
+      {triggers::kPostDeploy, {app, target.label, target.release.git_rev}, app, ""});
 }
 
 Status RedeployWithNewRelease(Context& ctx, const std::string& app, const std::string& description) {
