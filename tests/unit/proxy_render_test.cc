@@ -278,5 +278,57 @@ TEST(ProxyRoutePlanTest, GlobalPortsReplace80And443) {
   EXPECT_EQ(plan->frontends[1].port, 8080);
 }
 
+constexpr char kStaticPage[] = "/var/lib/berth/data/maintenance/shop/default.html";
+
+// An app the proxy answers itself (static_status/static_page, from a plugin's
+// proxy-static-responses answer, e.g. maintenance:on) beside a normal one.
+std::vector<AppRoutes> StaticApps() {
+  AppRoutes shop;
+  shop.app = "shop";
+  shop.domains = {"shop.example.com"};
+  shop.ports = {{"http", 80, 5000}, {"https", 443, 5000}};
+  shop.upstreams = {"10.210.0.7"};
+  shop.cert_path = "/var/lib/berth/proxy/certs/shop/server.crt";
+  shop.key_path = "/var/lib/berth/proxy/certs/shop/server.key";
+  shop.static_status = 503;
+  shop.static_page = kStaticPage;
+  shop.custom_template = "  # the custom template\n";
+  AppRoutes blog;
+  blog.app = "blog";
+  blog.domains = {"blog.example.com"};
+  blog.ports = {{"http", 80, 5000}};
+  blog.upstreams = {"10.210.0.8"};
+  return {blog, shop};
+}
+
+TEST_F(ProxyRenderTest, NginxAnswersWithThePageInsteadOfProxying) {
+  auto text = nginx_.Render(StaticApps());
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  std::string shop = AppSection(*text, "shop");
+  EXPECT_THAT(shop, HasSubstr("return 503;"));
+  EXPECT_THAT(shop, HasSubstr("error_page 503 /.berth-static-response.html;"));
+  EXPECT_THAT(shop, HasSubstr(std::string("alias ") + kStaticPage + ";"));
+  EXPECT_THAT(shop, HasSubstr("internal;"));
+  EXPECT_THAT(shop, Not(HasSubstr("proxy_pass")));
+  EXPECT_THAT(shop, Not(HasSubstr("the custom template"))) << "the page wins over a custom template";
+  EXPECT_THAT(shop, HasSubstr("return 301 https://")) << "http still redirects to https";
+  std::string blog = AppSection(*text, "blog");
+  EXPECT_THAT(blog, HasSubstr("proxy_pass http://blog-5000;"));
+  EXPECT_THAT(blog, Not(HasSubstr("berth-static-response")));
+}
+
+TEST_F(ProxyRenderTest, HaproxyReturnsThePageFromTheBackend) {
+  auto text = haproxy_.Render(StaticApps());
+  ASSERT_TRUE(text.ok()) << text.status().message();
+  std::string shop = AppSection(*text, "shop");
+  EXPECT_THAT(shop, HasSubstr(std::string("http-request return status 503 content-type "
+                                          "\"text/html; charset=utf-8\" file ") +
+                              kStaticPage));
+  EXPECT_THAT(shop, Not(HasSubstr("server shop-5000-1")));
+  std::string blog = AppSection(*text, "blog");
+  EXPECT_THAT(blog, HasSubstr("server blog-5000-1 10.210.0.8:5000"));
+  EXPECT_THAT(blog, Not(HasSubstr("http-request return status 503")));
+}
+
 }  // namespace
 }  // namespace berth
