@@ -2,7 +2,8 @@
 # Push to live: for the static and nodejs sample apps (tests/apps), the median
 # wall time from the start of `git push` to the first 200 through the proxy
 # that comes from the pushed version, for
-#   first - the app's first push (a new app: empty build cache, no containers),
+#   first - an app's first push (a new app, named APPN for run N: empty build
+#           cache, no containers),
 #   warm  - a re-push with a one-line change in the served page (static) or in
 #           server.js (nodejs, which answers with its GIT_REV), cache kept, while
 #           the previous version is still serving.
@@ -98,8 +99,8 @@ change() {
   marker="bench $1 $2 $(pushb_now_ms)"
   # shellcheck disable=SC2059  # the comment syntax of the changed file
   pushb_commit "$app" "$change_file" "$(printf "$comment" "$marker")"
-  [[ $app == static ]] || marker="GIT_REV=$(git -C "$work/$app" rev-parse HEAD)"
-  measure "$app" "$1" "$work/$app.$1" "$marker"
+  [[ $sample == static ]] || marker="GIT_REV=$(git -C "$work/$app" rev-parse HEAD)"
+  measure "$app" "$1" "$work/$sample.$1" "$marker"
 }
 
 report() {
@@ -120,28 +121,26 @@ report() {
 
 echo "-----> push-to-live: $runs pushes per case, $proxy on 127.0.0.1:$port ($(nproc) cores," \
   "load $(cut -d' ' -f1 /proc/loadavg))"
-for app in static nodejs; do
-  pushb_app "$app"
-  if [[ $app == static ]]; then
+for sample in static nodejs; do
+  if [[ $sample == static ]]; then
     change_file=public/index.html comment='<!-- %s -->'
   else
     change_file=server.js comment='// %s'
   fi
-  : >"$work/$app.first"
-  : >"$work/$app.warm"
+  : >"$work/$sample.first"
+  : >"$work/$sample.warm"
   for ((i = 0; i < runs; i++)); do
     # First push: a new app with its domain, nothing built or running yet.
-    if "$berth" apps:exists "$app" >/dev/null 2>&1; then
-      "$berth" apps:destroy "$app" --force >/dev/null
-    fi
+    app="$sample$i"
+    pushb_app "$sample" "$app"
     "$berth" apps:create "$app" >/dev/null
     "$berth" domains:add "$app" "$app.bench.test" >/dev/null
     change first "$i"
     # Warm re-push: a one-line change while the first version serves.
     change warm "$i"
   done
-  report "$app" first "$work/$app.first"
-  report "$app" warm "$work/$app.warm"
+  report "$sample" first "$work/$sample.first"
+  report "$sample" warm "$work/$sample.warm"
 done
 # shellcheck disable=SC2154  # set by report through eval
 awk -v w="$static_warm" 'BEGIN { printf "static warm re-push to live: %.2f s (goal <= 3 s): %s\n", w / 1000,

@@ -51,9 +51,10 @@ pushb_cleanup() {
   rm -rf "$BERTH_ROOT"
 }
 
-# pushb_app APP: tests/apps/APP as a git repository in PUSHB_WORK/APP.
+# pushb_app SAMPLE [APP]: tests/apps/SAMPLE as a git repository in
+# PUSHB_WORK/APP (APP: SAMPLE unless given), pushed to the app of that name.
 pushb_app() {
-  local dir="$PUSHB_WORK/$1"
+  local dir="$PUSHB_WORK/${2:-$1}"
   rm -rf "$dir"
   cp -r "$PUSHB_HERE/tests/apps/$1" "$dir"
   git -C "$dir" init -q -b main
