@@ -111,7 +111,10 @@ Status Trigger(Context& ctx, const Args& args) {
                            "' in the catalogue (see docs/triggers.md)");
   }
   std::vector<std::string> trigger_args(args.positional.begin() + 1, args.positional.end());
-  TriggerRequest request{spec->name, trigger_args, "", ""};
+  // Triggers about an app export it as APP, as when berth fires them.
+  bool about_app = spec->args == "APP" || spec->args.starts_with("APP ");
+  std::string app = about_app && !trigger_args.empty() ? trigger_args[0] : "";
+  TriggerRequest request{spec->name, trigger_args, app, ""};
   if (spec->kind == TriggerKind::kAnswer) {
     BERTH_ASSIGN_OR_RETURN(auto answer, ctx.plugins.Query(request));
     if (answer) ctx.out.Line(*answer);

@@ -105,9 +105,41 @@ int CountElements(const std::string& text, size_t open) {
   return -1;
 }
 
+// The top-level elements of the braced list starting at text[open], trimmed.
+std::vector<std::string> Elements(const std::string& text, size_t open) {
+  std::vector<std::string> out(1);
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = open; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      out.back() += c;
+      if (c == '\\' && i + 1 < text.size()) out.back() += text[++i];
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '}' || c == ')' || c == ']') {
+      if (--depth == 0) break;
+    }
+    if (depth == 1 && c == ',') {
+      out.emplace_back();
+    } else if (depth >= 1) {
+      out.back() += c;
+    }
+    if (c == '"') in_string = true;
+    if (c == '{' || c == '(' || c == '[') ++depth;
+  }
+  for (std::string& e : out) {
+    e.erase(0, e.find_first_not_of(" \t\n"));
+    e.erase(e.find_last_not_of(" \t\n") + 1);
+  }
+  return out;
+}
+
 struct Use {
   std::string file;
   int args = -1;  // the literal argument list's length; -1 when passed as a variable
+  std::string app;  // the request's app field as written ("" when not a request)
 };
 
 // Every use of a triggers::k* constant in the C++ sources under core/.
@@ -128,17 +160,31 @@ std::multimap<std::string, Use> TriggerUses() {
       }
       std::string name = code.substr(start, end - start);
       if (name == "Catalogue") continue;
-      Use use{file};
+      Use use;
+      use.file = file;
       // {triggers::kX, {ARG, ...}, app, stdin}: count the literal arguments.
       size_t next = code.find_first_not_of(" \t\n", end);
       if (next != std::string::npos && code[next] == ',') {
         size_t brace = code.find_first_not_of(" \t\n", next + 1);
         if (brace != std::string::npos && code[brace] == '{') use.args = CountElements(code, brace);
       }
+      // A request {triggers::kX, ARGS, APP, STDIN}: keep the APP expression.
+      size_t before = code.find_last_not_of(" \t\n", at - 1);
+      if (before != std::string::npos && code[before] == '{') {
+        std::vector<std::string> fields = Elements(code, before);
+        if (fields.size() == 4) use.app = fields[2];
+      }
       uses.emplace(name, use);
     }
   }
   return uses;
+}
+
+// The catalogue entry of each generated constant ("PostCreate").
+std::map<std::string, const TriggerSpec*> SpecsByConstant() {
+  std::map<std::string, const TriggerSpec*> by_constant;
+  for (const auto& [constant, name] : GeneratedConstants()) by_constant[constant] = FindTrigger(name);
+  return by_constant;
 }
 
 TEST(TriggerContractTest, TheGeneratedHeaderNamesEveryTrigger) {
@@ -165,8 +211,7 @@ TEST(TriggerContractTest, TheCodeFiresExactlyTheCatalogue) {
 }
 
 TEST(TriggerContractTest, CallSitesPassTheDocumentedArguments) {
-  std::map<std::string, const TriggerSpec*> by_constant;
-  for (const auto& [constant, name] : GeneratedConstants()) by_constant[constant] = FindTrigger(name);
+  std::map<std::string, const TriggerSpec*> by_constant = SpecsByConstant();
   int checked = 0;
   for (const auto& [name, use] : TriggerUses()) {
     auto it = by_constant.find(name);
@@ -184,6 +229,23 @@ TEST(TriggerContractTest, CallSitesPassTheDocumentedArguments) {
   EXPECT_GT(checked, 10) << "the call sites' argument lists were not found";
 }
 
+// Triggers about one app (their first argument is APP) export it as APP: the
+// request's app field is not left empty.
+TEST(TriggerContractTest, TriggersAboutAnAppExportApp) {
+  std::map<std::string, const TriggerSpec*> by_constant = SpecsByConstant();
+  int checked = 0;
+  for (const auto& [name, use] : TriggerUses()) {
+    auto it = by_constant.find(name);
+    if (it == by_constant.end() || it->second == nullptr || use.app.empty()) continue;
+    std::string_view args = it->second->args;
+    if (args != "APP" && !args.starts_with("APP ")) continue;
+    ++checked;
+    EXPECT_NE(use.app, "\"\"") << use.file << ": " << it->second->name
+                               << " is about an app; pass it as the request's app (APP)";
+  }
+  EXPECT_GT(checked, 10);
+}
+
 // The scanner itself: comments do not count, literal argument lists are measured.
 TEST(TriggerContractTest, ScannerSkipsCommentsAndCountsArguments) {
   EXPECT_EQ(StripComments("a // triggers::kX\nb /* triggers::kY */ c \"//x\""),
@@ -194,6 +256,8 @@ TEST(TriggerContractTest, ScannerSkipsCommentsAndCountsArguments) {
   EXPECT_EQ(CountElements("{ }", 0), 0);
   EXPECT_EQ(CountElements("{app}", 0), 1);
   EXPECT_EQ(CountElements("{app", 0), -1);
+  EXPECT_EQ(Elements("{triggers::kX, {a, b}, app, \"\"}", 0),
+            (std::vector<std::string>{"triggers::kX", "{a, b}", "app", "\"\""}));
 }
 
 }  // namespace
