@@ -64,8 +64,7 @@ steps=(
   "Buildpacks compiled in" "compiled"
   "Deploying .* v[0-9]" "deploy starts"
   "Checking .* at" "container started"
-  "Accepting connections\|check passed\|Checks passed" "first check passed"
-  "Default check passed\|All checks passed" "checks done"
+  "Default check passed" "check passed (its log comes at its end)"
   "Release v[0-9]* created" "release recorded"
 )
 
