@@ -190,6 +190,17 @@ assert_contains "$out" "post-deplyo" "with a warning naming it"
 run_berth plugin:install "$work/does-not-exist"
 assert_eq 1 "$code" "a missing source is refused"
 
+# Over ssh (the forced command's entry): refused, nothing installed.
+for cmd in "plugin:install $probe" "plugin:uninstall typo" "plugin:enable typo" "plugin:update"; do
+  set +e
+  out="$(SSH_ORIGINAL_COMMAND="$cmd" "$BERTH_BIN" ssh-dispatch --key alice 2>&1)"
+  code=$?
+  set -e
+  assert_eq 1 "$code" "${cmd%% *} over ssh is refused"
+  assert_contains "$out" "can only be run there" "${cmd%% *} over ssh says to run it on the host"
+done
+nothing_left probe
+
 # Not root: refused before anything is fetched.
 if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups \
   "$BERTH_BIN" version >/dev/null 2>&1; then
