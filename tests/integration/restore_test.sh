@@ -88,7 +88,7 @@ wait_for 10 status_is "$id" running || fail "not running after ps:start"
 wait_for 10 starts_at_least "$id" 3 || fail "no third start in the log: $(tail -5 "$containers/$id/log")"
 pass "ps:start runs it again"
 run_berth logs demo -p run -n 500
-assert_contains "$out" "demo[run.${id##*.}]: start" "logs -p run shows it"
+assert_contains "$out" "app[run.${id##*.}]: start" "logs -p run shows it"
 run_berth logs demo -p web
 assert_eq "" "$out" "logs -p web shows nothing"
 

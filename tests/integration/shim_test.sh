@@ -57,7 +57,7 @@ assert_eq "$shim_pid" "$(field "$ticker" shim_pid)" "the shim is untouched"
 
 run_berth logs demo -n 2
 assert_eq 2 "$(wc -l <<<"$out")" "logs -n 2 prints two lines"
-assert_contains "$out" "demo[run.${ticker##*.}]: tick" "log lines carry APP[TYPE.N] prefixes"
+assert_contains "$out" "app[run.${ticker##*.}]: tick" "log lines carry app[TYPE.N] prefixes (Heroku's)"
 if [[ "$out" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\  ]]; then pass "log lines are timestamped"; else fail "no timestamp in [$out]"; fi
 set +e
 followed="$(timeout 1.5 "$BERTH_BIN" logs demo -n 0 -t)"
