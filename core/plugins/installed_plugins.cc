@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <filesystem>
 #include <sstream>
 
 #include "core/base/files.h"
+#include "core/build/fs_util.h"
 
 namespace berth {
 namespace {
@@ -15,12 +15,6 @@ namespace {
 bool IsLink(const std::string& path) {
   struct stat st;
   return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
-}
-
-// Removes `path` and everything below it without following symlinks.
-void RemoveAll(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove_all(path, ec);
 }
 
 }  // namespace
@@ -45,7 +39,7 @@ Result<std::string> InstalledPlugins::MakeStaging(const std::string& name) const
   std::string staging = dir_ + "/.staging";
   BERTH_RETURN_IF_ERROR(MakeDirs(staging, 0700));
   std::string path = staging + "/" + name + "-" + std::to_string(::getpid());
-  RemoveAll(path);
+  RemoveTree(path);
   BERTH_RETURN_IF_ERROR(MakeDirs(path, 0755));
   return path;
 }
@@ -54,10 +48,12 @@ Status InstalledPlugins::Commit(const std::string& staged, const std::string& na
                                 const InstalledSource& source) {
   BERTH_RETURN_IF_ERROR(MakeDirs(dir_ + "/available", 0755));
   std::string dest = AvailableDir(name);
-  if (PathExists(dest) || IsLink(dest)) return AlreadyExists("The plugin " + name + " is installed");
-  if (::rename(staged.c_str(), dest.c_str()) != 0) {
-    return Internal(ErrnoMessage("cannot move the plugin into " + dest));
+  // No replace: of two installs of one name at once, the second is refused here.
+  Status moved = RenameNoReplace(staged, dest);
+  if (moved.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("The plugin " + name + " is installed");
   }
+  BERTH_RETURN_IF_ERROR(moved);
   Status s = WriteSource(name, source);
   if (s.ok()) s = Enable(name);
   if (!s.ok()) Remove(name);
@@ -68,7 +64,7 @@ Result<std::string> InstalledPlugins::Replace(const std::string& staged, const s
                                               const InstalledSource& source) {
   std::string dest = AvailableDir(name);
   std::string old = staged + ".old";
-  RemoveAll(old);
+  RemoveTree(old);
   if (::rename(dest.c_str(), old.c_str()) != 0) {
     return Internal(ErrnoMessage("cannot move the old version of " + name + " aside"));
   }
@@ -84,7 +80,7 @@ Result<std::string> InstalledPlugins::Replace(const std::string& staged, const s
 Status InstalledPlugins::Restore(const std::string& old, const std::string& name,
                                  const InstalledSource& source) {
   std::string dest = AvailableDir(name);
-  RemoveAll(dest);
+  RemoveTree(dest);
   if (::rename(old.c_str(), dest.c_str()) != 0) {
     return Internal(ErrnoMessage("cannot put the previous version of " + name + " back"));
   }
@@ -121,7 +117,7 @@ Status InstalledPlugins::Disable(const std::string& name) {
 void InstalledPlugins::Remove(const std::string& name) {
   std::string link = dir_ + "/enabled/" + name;
   if (IsLink(link)) ::unlink(link.c_str());
-  RemoveAll(AvailableDir(name));
+  RemoveTree(AvailableDir(name));
   ::unlink((dir_ + "/sources/" + name).c_str());
 }
 
