@@ -209,6 +209,10 @@ Result<ContainerNetwork> BridgeNetwork::Plumb(const std::string& container_id,
       return s;
     }
   }
+  // The host may still know the address by the MAC of a container that held
+  // it before: until that entry expired (up to ~45 s), nothing would reach
+  // this one (a health check fails, the proxy gets timeouts).
+  (void)Ip({"neigh", "flush", "to", address, "dev", config_.bridge});
   return ContainerNetwork{"/run/netns/" + ns, address};
 }
 

@@ -58,6 +58,8 @@ TEST_F(BridgeNetworkTest, AttachPreparesANamespaceOnTheBridge) {
   EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 route add default via 10.9.0.1"));
   EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 master berth0"));
   EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 type bridge_slave isolated on"));
+  EXPECT_EQ(lines.back(), "ip neigh flush to 10.9.0.2 dev berth0")
+      << "the host forgets the MAC an earlier holder of the address had";
   for (const auto& line : lines) EXPECT_THAT(line, Not(HasSubstr("iptables")));  // nat off
   for (const auto& s : runner_.specs()) EXPECT_GT(s.timeout.count(), 0);
 
