@@ -10,7 +10,9 @@
 # The app is a small node http server (one process, keep-alive;
 # scripts/bench/lib/proxy-bench.sh), pushed with git. Runs in its own mount and
 # network namespaces with its own BERTH_ROOT; the default stack comes from
-# BERTH_STACK_CACHE. SECONDS_PER_RUN (default 10) per wrk run.
+# BERTH_STACK_CACHE. SECONDS_PER_RUN (default 10) per wrk run. SAMPLE=procfile
+# serves tests/apps/procfile instead (python3's ThreadingHTTPServer, HTTP/1.0:
+# one connection per request, a few hundred requests/s).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=scripts/bench/lib/proxy-bench.sh
@@ -22,7 +24,11 @@ seconds="${SECONDS_PER_RUN:-10}"
 ((rounds >= 1 && rounds <= 20)) || { echo " !     ROUNDS must be 1..20" >&2; exit 1; }
 ((seconds >= 2 && seconds <= 120)) || { echo " !     SECONDS_PER_RUN must be 2..120" >&2; exit 1; }
 
-pb_node_app po po.test
+if [[ ${SAMPLE:-} == procfile ]]; then
+  pb_sample_app procfile po po.test  # python3's ThreadingHTTPServer, a connection per request
+else
+  pb_node_app po po.test
+fi
 ip="$("$berth" proxy:report po --proxy-upstreams)"
 [[ $ip =~ ^[0-9.]+$ ]] || { echo " !     po has no single upstream: '$ip'" >&2; exit 1; }
 echo "-----> proxy-overhead: ${PROXY:-nginx}, wrk -c 20 -t 2 -d ${seconds}s x $rounds rounds" \

@@ -58,6 +58,20 @@ JS
   git -C "$dir" init -q -b main
   git -C "$dir" add -A
   git -C "$dir" -c user.name=bench -c user.email=bench@localhost commit -qm initial
+  pb_push_and_wait "$app" "$domain"
+}
+
+# pb_sample_app SAMPLE APP DOMAIN: tests/apps/SAMPLE pushed to APP answering on
+# DOMAIN; waits for its first 200.
+pb_sample_app() {
+  pushb_app "$1" "$2"
+  pb_push_and_wait "$2" "$3"
+}
+
+# pb_push_and_wait APP DOMAIN: creates APP with DOMAIN, pushes PB_WORK/APP to it
+# and waits until it answers 200 through the proxy.
+pb_push_and_wait() {
+  local app=$1 domain=$2 dir="$PB_WORK/$1"
   "$PB_BERTH" apps:create "$app" >/dev/null
   "$PB_BERTH" domains:add "$app" "$domain" >/dev/null
   (cd "$dir" && git push -q "berth@host:$app" main >"$PB_WORK/$app.push.log" 2>&1) ||
