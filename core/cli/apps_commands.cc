@@ -5,7 +5,10 @@
 
 #include "core/base/validate.h"
 #include "core/cli/helpers.h"
+#include "core/cli/proxy_custom_template.h"
+#include "core/cli/proxy_routes.h"
 #include "core/cli/report.h"
+#include "core/cli/scheduler.h"
 #include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
@@ -16,6 +19,15 @@ namespace {
 std::vector<std::string> AppDirs(const std::string& root, const std::string& app) {
   return {root + "/repos/" + app + ".git", root + "/cache/" + app, root + "/builds/" + app,
           root + "/logs/" + app};
+}
+
+// Stops and removes every container of the app (processes and one-off runs),
+// freeing their bridge addresses, so that nothing of it keeps running.
+Status RetireAppContainers(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
+  BERTH_ASSIGN_OR_RETURN(std::chrono::seconds timeout, AppStopTimeout(ctx, app));
+  for (const ContainerRecord& r : records) BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, timeout));
+  return Status::Ok();
 }
 
 Status Create(Context& ctx, const Args& args) {
@@ -50,9 +62,14 @@ Status Destroy(Context& ctx, const Args& args) {
   if (!args.Has("force")) BERTH_RETURN_IF_ERROR(Confirm(ctx, app));
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreDelete, {app}, app, ""}));
   ctx.out.Step("Destroying " + app + " (including all add-ons)");
+  BERTH_RETURN_IF_ERROR(RetireAppContainers(ctx, app));
   BERTH_RETURN_IF_ERROR(ctx.store->DestroyApp(app));
+  // The app's routes leave the proxy: its domains answer with the 404 page.
+  if (Status s = RebuildProxy(ctx); !s.ok()) ctx.out.Warn("Proxy not updated: " + s.message());
   std::error_code ec;
   for (const std::string& dir : AppDirs(ctx.env.root, app)) std::filesystem::remove_all(dir, ec);
+  std::filesystem::remove_all(CertDir(ctx.env, app), ec);
+  std::filesystem::remove_all(TemplatesDir(ctx, app), ec);
   std::filesystem::remove(ctx.env.root + "/locks/" + app + ".lock", ec);
   return ctx.plugins.Fire({triggers::kPostDelete, {app}, app, ""});
 }

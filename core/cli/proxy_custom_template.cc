@@ -16,10 +16,6 @@ namespace fs = std::filesystem;
 constexpr size_t kMaxTemplateBytes = 256 * 1024;
 constexpr char kNginx[] = "nginx";
 
-std::string TemplatesDir(const Context& ctx, const std::string& app) {
-  return ctx.env.root + "/proxy/templates/" + app;
-}
-
 // The slug's /app/nginx.conf.mustache; "" when it has none.
 Result<std::string> ReadSlugTemplate(const std::string& slug_layer) {
   std::string app_dir = slug_layer + "/app";
@@ -117,6 +113,10 @@ Result<StagedTemplate> StageCustomTemplate(Context& ctx, const std::string& app,
   BERTH_RETURN_IF_ERROR(WriteFileAtomic(path, *text, 0644));
   BERTH_RETURN_IF_ERROR(ctx.store->SetProperty(kProxyPlugin, scope, kCustomTemplateKey, path));
   return StagedTemplate(ctx, app, previous, path);
+}
+
+std::string TemplatesDir(const Context& ctx, const std::string& app) {
+  return ctx.env.root + "/proxy/templates/" + app;
 }
 
 }  // namespace berth

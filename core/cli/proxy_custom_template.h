@@ -17,6 +17,9 @@ namespace berth {
 inline constexpr char kCustomTemplateKey[] = "custom-template-path";
 inline constexpr char kCustomTemplateFile[] = "nginx.conf.mustache";
 
+// Where the app's kept template copies live: $BERTH_ROOT/proxy/templates/APP.
+std::string TemplatesDir(const Context& ctx, const std::string& app);
+
 // The app's custom-template-path while a release deploys. Unless Keep() is
 // called, destroying it restores the value it had before and, when that
 // differs, rebuilds the running proxy.

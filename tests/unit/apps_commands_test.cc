@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/unit/command_fixture.h"
 
 namespace berth {
@@ -13,6 +15,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::StartsWith;
+using ::testing::UnorderedElementsAre;
 
 class AppsCommandsTest : public test::CommandTest {};
 
@@ -100,6 +103,34 @@ TEST_F(AppsCommandsTest, DestroyWithForceFiresPreAndPostDelete) {
   // A new app of the same name starts empty.
   ASSERT_TRUE(RunOk({"apps:create", "doomed"}));
   EXPECT_THAT(Env("doomed"), IsEmpty());
+}
+
+TEST_F(AppsCommandsTest, DestroyStopsAndRemovesEveryContainerOfTheApp) {
+  ASSERT_TRUE(RunOk({"apps:create", "doomed"}));
+  ASSERT_TRUE(RunOk({"apps:create", "kept"}));
+  ASSERT_TRUE(RunOk({"ps:set", "doomed", "stop-timeout-seconds", "7"}));
+  for (const auto& [id, app] : std::vector<std::pair<std::string, std::string>>{
+           {"doomed.web.1.3", "doomed"}, {"doomed.run.1", "doomed"}, {"kept.web.1.1", "kept"}}) {
+    ContainerSpec spec;
+    spec.id = id;
+    ASSERT_TRUE(runtime_.StartDetached(spec, {}, {}).ok());
+    ContainerRecord record;
+    record.id = id;
+    record.app = app;
+    ASSERT_TRUE(store().AddContainer(record).ok());
+  }
+  for (const char* dir : {"root/proxy/certs/doomed", "root/proxy/templates/doomed"}) {
+    dir_.WriteFile(std::string(dir) + "/kept", "x");
+  }
+  ASSERT_TRUE(RunOk({"apps:destroy", "doomed", "--force"}));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Join("root/proxy/certs/doomed")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Join("root/proxy/templates/doomed")));
+  EXPECT_THAT(runtime_.removed, UnorderedElementsAre("doomed.web.1.3", "doomed.run.1"));
+  ASSERT_EQ(runtime_.stops.size(), 2u);
+  EXPECT_EQ(runtime_.stops[0].second, std::chrono::seconds(7));
+  EXPECT_TRUE(runtime_.containers.contains("kept.web.1.1"));
+  EXPECT_THAT(*store().ListContainers("doomed"), IsEmpty());
+  EXPECT_EQ(store().ListContainers("kept")->size(), 1u);
 }
 
 TEST_F(AppsCommandsTest, GlobalForceFlagAlsoSkipsConfirmation) {
