@@ -121,19 +121,22 @@ bool Checker::RunDefault() {
   }
   const Clock::time_point connected_at = env_.Now();
   Log("Accepting connections on " + Where() + " after " + Duration(Ms(connected_at - start_)));
-  const Clock::time_point until = connected_at + wait;
+  // The stay-up wait counts from the check's start (the container has just
+  // started), so the app's boot time overlaps it, as Dokku's CHECKS_WAIT does.
+  const Clock::time_point until = std::max(start_ + wait, connected_at);
   for (;;) {
     if (!Running()) {
       Log("Default check failed: container " + target_.container_id + " stopped " +
-          Duration(Ms(env_.Now() - connected_at)) +
-          " after it accepted connections (it must stay up " + Duration(wait) + ")");
+          Duration(Ms(env_.Now() - start_)) + " after it started (it must stay up " +
+          Duration(wait) + ")");
       return false;
     }
     Clock::time_point now = env_.Now();
     if (now >= until) break;
     env_.Sleep(std::min(poll, Ms(until - now)));
   }
-  Log("Default check passed: still running " + Duration(wait) + " after the first connection");
+  Log("Default check passed: still running " + Duration(Ms(env_.Now() - start_)) +
+      " after it started");
   return true;
 }
 

@@ -61,7 +61,7 @@ push_test_setup() {
 
   "$BERTH_BIN" stacks:build default >/dev/null
   # Old containers of an app are retired at once (no detached berth outlives the
-  # test), and a new release's check waits 1 s after the first connection.
+  # test), and a new release's check wants its container up 1 s.
   "$BERTH_BIN" checks:set --global wait-to-retire 0 >/dev/null
   "$BERTH_BIN" checks:set --global wait 1 >/dev/null
 

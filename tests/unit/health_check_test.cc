@@ -264,7 +264,7 @@ TEST_F(HealthCheckTest, DefaultCheckPassesWhenListeningAndStillUpAfterTheWait) {
                         " within 30s and stay up 2s\n"));
   EXPECT_THAT(outcome.log, HasSubstr("Accepting connections on " + where + " after 0ms\n"));
   EXPECT_THAT(outcome.log,
-              EndsWith("Default check passed: still running 2s after the first connection\n"));
+              EndsWith("Default check passed: still running 2s after it started\n"));
 }
 
 TEST_F(HealthCheckTest, DefaultCheckPollsUntilTheProcessListens) {
@@ -276,9 +276,20 @@ TEST_F(HealthCheckTest, DefaultCheckPollsUntilTheProcessListens) {
   CheckOutcome outcome = RunHealthChecks(env_, Target(server.port()), {}, settings_);
   EXPECT_TRUE(outcome.passed) << outcome.log;
   EXPECT_THAT(outcome.log, HasSubstr(" after 700ms\n"));
-  EXPECT_EQ(env_.Elapsed(), milliseconds(3700));  // the wait counts from the first connection
+  EXPECT_EQ(env_.Elapsed(), milliseconds(3000));  // the boot time counts toward the wait
   // Refused connects were retried every poll interval.
   EXPECT_EQ(env_.sleeps[0], milliseconds(100));
+}
+
+TEST_F(HealthCheckTest, DefaultCheckOfASlowStarterPassesWhenItFirstAcceptsConnections) {
+  TestServer server([](int) { return Http(200, "OK", ""); }, /*listen_now=*/false);
+  env_.on_sleep = [&](milliseconds elapsed) {
+    if (elapsed == milliseconds(2500)) server.Listen();
+  };
+  CheckOutcome outcome = RunHealthChecks(env_, Target(server.port()), {}, settings_);
+  EXPECT_TRUE(outcome.passed) << outcome.log;
+  EXPECT_EQ(env_.Elapsed(), milliseconds(2500));  // up longer than the wait already
+  EXPECT_THAT(outcome.log, EndsWith("Default check passed: still running 2.5s after it started\n"));
 }
 
 TEST_F(HealthCheckTest, DefaultCheckGivesUpAfterTheTimeout) {
@@ -301,7 +312,7 @@ TEST_F(HealthCheckTest, DefaultCheckFailsWhenTheContainerStopsDuringTheWait) {
   EXPECT_FALSE(outcome.passed);
   EXPECT_EQ(env_.Elapsed(), milliseconds(800));  // noticed at the next poll, not after the wait
   EXPECT_THAT(outcome.log, EndsWith("Default check failed: container c1 stopped 800ms after it "
-                                    "accepted connections (it must stay up 2s)\n"));
+                                    "started (it must stay up 2s)\n"));
 }
 
 TEST_F(HealthCheckTest, DefaultCheckFailsAtOnceWhenTheContainerExitsBeforeListening) {
