@@ -420,7 +420,7 @@ int Supervisor::Run(int ready_fd) {
     bool allowed = max_restarts_ < 0 || state_.restarts < max_restarts_;
     if (!wanted || !allowed) {
       state_.status = "exited";
-      if (wanted) {  // the owner reads why it stays down in `berth logs`
+      if (wanted && max_restarts_ != 0) {  // why it stays down, for `berth logs`
         char note[160];
         std::snprintf(note, sizeof note,
                       "crashed (status %d); gave up after %d restarts (restart policy %.40s)", code,

@@ -84,7 +84,7 @@ assert_contains "$("$BERTH_BIN" run:list demo)" "$hog  exited (137, out of memor
 run_berth logs demo
 assert_contains "$(tail -n 1 <<<"$out")" "berth[run.${hog##*.}]: container killed: out of memory (limit 32M)" \
   "logs ends with the shim's note of the OOM kill"
-assert_contains "$out" "demo[run.${hog##*.}]: allocating" "after the container's own output"
+assert_contains "$out" "app[run.${hog##*.}]: allocating" "after the container's own output"
 clean="$("$BERTH_BIN" run:detached demo --restart no sh -c 'exit 3')"
 wait_for 10 exited "$clean" || fail "the clean container did not end"
 assert_eq exit "$(field "$clean" reason)" "an ordinary exit is recorded as such"
