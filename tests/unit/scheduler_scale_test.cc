@@ -84,6 +84,8 @@ TEST_F(ScaleDownTest, APreStopVetoKeepsEveryContainer) {
   EXPECT_TRUE(runtime_.stops.empty());
   EXPECT_TRUE(runtime_.removed.empty());
   EXPECT_EQ(Recorded().size(), 3u);
+  EXPECT_THAT(*store().GetFormation("shop"), ElementsAre(Pair("web", 3)))
+      << "the refused scale is not kept for the next deploy";
 }
 
 TEST_F(ScaleDownTest, ScalingUpFiresNoStopTrigger) {

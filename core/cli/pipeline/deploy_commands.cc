@@ -53,13 +53,28 @@ Status ClearAndDeploy(Context& ctx, const Args& args) {
   return Redeploy(ctx, args, "Clear config vars");
 }
 
+// ps:scale of a deployed app changes the running containers at once; when
+// that fails (a check, a pre-stop veto) the recorded formation goes back to
+// what it was, so that the next deploy does not apply the refused scale.
 Status ScaleAndApply(Context& ctx, const Args& args) {
-  BERTH_RETURN_IF_ERROR(PsScale(ctx, args));
-  if (args.positional.size() < 2 || args.Has("skip-deploy")) return Status::Ok();  // shown, or recorded only
+  if (args.positional.size() < 2 || args.Has("skip-deploy")) return PsScale(ctx, args);  // shown, or recorded only
   const std::string& app = args.positional[0];
+  BERTH_ASSIGN_OR_RETURN(auto before, ctx.store->GetFormation(app));
+  BERTH_RETURN_IF_ERROR(PsScale(ctx, args));
   BERTH_ASSIGN_OR_RETURN(auto releases, ctx.store->ListReleases(app));
   if (releases.empty()) return Status::Ok();  // applied at the first deploy
-  return ApplyFormation(ctx, app);
+  Status applied = ApplyFormation(ctx, app);
+  if (applied.ok()) return applied;
+  BERTH_ASSIGN_OR_RETURN(auto after, ctx.store->GetFormation(app));
+  std::map<std::string, int> previous;
+  for (const auto& [type, quantity] : after) {
+    auto it = before.find(type);
+    previous[type] = it != before.end() ? it->second : (type == "web" ? 1 : 0);
+  }
+  if (Status restored = ctx.store->SetFormation(app, previous); !restored.ok()) {
+    ctx.out.Warn("Could not put the previous scale back: " + restored.message());
+  }
+  return applied;
 }
 
 Status Restart(Context& ctx, const Args& args) {
