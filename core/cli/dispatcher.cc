@@ -140,8 +140,7 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
     if (PrintFamilyHelp(out, registry, services.plugins, family)) return Status::Ok();
     std::vector<std::string> rest(words.begin() + 1, words.end());
     if (auto code = services.plugins.RunCommand(name, rest)) {
-      if (*code == 0) return Status::Ok();
-      return Internal("");  // the plugin has said why; keep its exit status non-zero
+      return Status::ExitedWith(*code);  // the plugin has said why; its exit status is berth's
     }
     return InvalidArgument("`" + name.substr(0, 60) + "` is not a berth command.\nSee `berth help` for the commands.");
   }

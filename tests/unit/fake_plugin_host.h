@@ -52,9 +52,13 @@ class FakePluginHost : public PluginHost {
 
   std::vector<PluginInfo> ListPlugins() override { return {}; }
 
-  std::optional<int> RunCommand(std::string_view, const std::vector<std::string>&) override {
-    return std::nullopt;
+  std::optional<int> RunCommand(std::string_view command, const std::vector<std::string>&) override {
+    auto it = commands_.find(std::string(command));
+    if (it == commands_.end()) return std::nullopt;
+    return it->second;
   }
+  // A plugin command `name` (PLUGIN:CMD) that exits with `exit_code`.
+  void Command(std::string name, int exit_code) { commands_[std::move(name)] = exit_code; }
 
   // Fire(trigger) fails with kPermissionDenied carrying `message`.
   void Veto(std::string trigger, std::string message) {
@@ -88,6 +92,7 @@ class FakePluginHost : public PluginHost {
 
   std::vector<FiredTrigger> fired_;
   std::map<std::string, std::string> vetoes_;
+  std::map<std::string, int> commands_;
   std::map<std::string, std::string> answers_;
 };
 

@@ -39,6 +39,16 @@ class PluginCommandsTest : public test::CommandTest {
   InstalledPlugins Installed() const { return InstalledPlugins(env_.root); }
 };
 
+TEST_F(PluginCommandsTest, APluginCommandsExitStatusIsBerths) {
+  plugins_.Command("probe:check", 20);
+  plugins_.Command("probe:fine", 0);
+  Status s = Run({"probe:check", "ghost"});
+  EXPECT_EQ(s.ExitCode(), 20) << "e.g. an app that does not exist, as Dokku's plugins say";
+  EXPECT_EQ(err(), "") << "the plugin has said why";
+  EXPECT_EQ(Run({"probe:fine"}).ExitCode(), 0);
+  EXPECT_EQ(Run({"probe:absent"}).ExitCode(), 1);
+}
+
 TEST_F(PluginCommandsTest, InstalledExitsZeroOrOneSilently) {
   Install("hello");
   EXPECT_TRUE(Run({"plugin:installed", "hello"}).ok());
