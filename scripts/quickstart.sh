@@ -112,6 +112,11 @@ if [[ -n $key_name ]]; then
   fi
 elif [[ -n $(key_field name admin fingerprint) ]]; then
   key_name=root
+  if [[ -n $(key_field name "$key_name" fingerprint) ]]; then
+    # Root's key was replaced since an earlier run (its file was gone): the old one goes.
+    step "The key named $key_name is not root's current key: replacing it"
+    "$berth_bin" ssh-keys:remove "$key_name" >/dev/null
+  fi
   step "A key named admin exists (not root's): adding root's key as $key_name"
   "$berth_bin" ssh-keys:add "$key_name" <"$root_key.pub" >/dev/null
 else
