@@ -83,6 +83,7 @@ $berth_user ALL=(root) NOPASSWD: $berth_bin --root $berth_root ssh-dispatch *
 EOF
 visudo -cqf "$sudoers_tmp" || die "the generated sudoers rule does not validate"
 install -m 0440 -o root -g root "$sudoers_tmp" /etc/sudoers.d/berth
+rm -f "$sudoers_tmp"  # the trap for it is replaced below
 
 # 6. Root's ssh key, registered with berth as `admin` (once).
 root_home="$(getent passwd root | cut -d: -f6)"
