@@ -57,15 +57,8 @@ run_berth enter python "$id" sh -c 'touch /etc/hosts' </dev/null
 assert_eq 1 "$((code != 0))" "the app user cannot change /etc/hosts"
 
 # --- a reboot: every shim and container killed, then ps:restore ----------------
-field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$BERTH_ROOT/containers/$1/shim.json"; }
-shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim* ]]; }
 for app in "${apps[@]}"; do
-  id="$(web_id "$app")"
-  shim_pid="$(field "$id" shim_pid)"
-  container_pid="$(field "$id" container_pid)"
-  kill -9 "$shim_pid"
-  kill -9 "$container_pid" 2>/dev/null || true
-  wait_for 5 shim_gone "$shim_pid" || fail "the shim of $id did not die"
+  kill_container_hard "$(web_id "$app")"
 done
 for app in "${apps[@]}"; do
   down="$(e2e_get "$app.berth.test")"

@@ -31,7 +31,6 @@ no_followers() { [[ -z "$(followers)" ]]; }
 followed() { grep -qF "$1" "$PUSH_WORK/follow.out"; }
 followed_times() { grep -cF "$1" "$PUSH_WORK/follow.out" || true; }
 followed_at_least() { (($(followed_times "$1") >= $2)); }
-shim_field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$BERTH_ROOT/containers/$1/shim.json"; }
 
 # The procfile sample, saying which process it is and its MARK as it starts;
 # with CRASH set it fails at once.

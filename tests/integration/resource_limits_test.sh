@@ -74,11 +74,10 @@ assert_eq 50000 "$quota" "the CPU limit becomes the cgroup's quota"
 # A detached container past its memory limit: its shim records why it ended.
 "$BERTH_BIN" resource:limit demo --memory 32m >/dev/null
 hog="$("$BERTH_BIN" run:detached demo --restart no sh -c "echo allocating; $grow")"
-field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$BERTH_ROOT/containers/$1/shim.json"; }
-exited() { [[ "$(field "$1" status)" == exited ]]; }
+exited() { [[ "$(shim_field "$1" status)" == exited ]]; }
 wait_for 30 exited "$hog" || fail "the detached hog did not end: $(cat "$BERTH_ROOT/containers/$hog/shim.json")"
-assert_eq 137 "$(field "$hog" exit_code)" "the detached hog was SIGKILLed"
-assert_eq oom "$(field "$hog" reason)" "its shim records that the OOM killer ended it"
+assert_eq 137 "$(shim_field "$hog" exit_code)" "the detached hog was SIGKILLed"
+assert_eq oom "$(shim_field "$hog" reason)" "its shim records that the OOM killer ended it"
 assert_contains "$("$BERTH_BIN" run:list demo)" "$hog  exited (137, out of memory)" \
   "run:list shows it was out of memory"
 run_berth logs demo
@@ -87,7 +86,7 @@ assert_contains "$(tail -n 1 <<<"$out")" "berth[run.${hog##*.}]: container kille
 assert_contains "$out" "app[run.${hog##*.}]: allocating" "after the container's own output"
 clean="$("$BERTH_BIN" run:detached demo --restart no sh -c 'exit 3')"
 wait_for 10 exited "$clean" || fail "the clean container did not end"
-assert_eq exit "$(field "$clean" reason)" "an ordinary exit is recorded as such"
+assert_eq exit "$(shim_field "$clean" reason)" "an ordinary exit is recorded as such"
 "$BERTH_BIN" resource:limit-clear demo >/dev/null
 "$BERTH_BIN" ps:retire >/dev/null
 if [[ ! -d "/sys/fs/cgroup/memory/berth/$hog" && ! -d "/sys/fs/cgroup/memory/berth/$clean" ]]; then

@@ -17,11 +17,9 @@ berth_test_extra_cleanup() {
   "$BERTH_BIN" ps:retire >/dev/null 2>&1 || true
 }
 
-field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$containers/$1/shim.json"; }
-status_is() { [[ "$(field "$1" status)" == "$2" ]]; }
+status_is() { [[ "$(shim_field "$1" status)" == "$2" ]]; }
 starts() { grep -c "stdout start" "$containers/$1/log" || true; }
 starts_at_least() { (($(starts "$1") >= $2)); }
-shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim* ]]; }
 
 "$BERTH_BIN" stacks:build tiny >/dev/null
 "$BERTH_BIN" apps:create demo >/dev/null
@@ -42,11 +40,7 @@ done
 
 # --- a "reboot": shims and containers killed with -9 --------------------------
 for killed in "$id" "${others[@]}"; do
-  shim_pid="$(field "$killed" shim_pid)"
-  container_pid="$(field "$killed" container_pid)"
-  kill -9 "$shim_pid"
-  kill -9 "$container_pid" 2>/dev/null || true
-  wait_for 5 shim_gone "$shim_pid" || fail "the shim of $killed did not die"
+  kill_container_hard "$killed"
 done
 assert_contains "$("$BERTH_BIN" run:list demo)" "$id  dead" "run:list shows it dead"
 
@@ -79,7 +73,7 @@ assert_eq "hi" "$(echo 'echo hi' | "$BERTH_BIN" enter demo)" "enter defaults to 
 
 # --- ps:stop, then ps:start ---------------------------------------------------
 "$BERTH_BIN" ps:stop demo --stop-timeout 2 >/dev/null
-assert_eq stopped "$(field "$id" status)" "ps:stop stops it"
+assert_eq stopped "$(shim_field "$id" status)" "ps:stop stops it"
 run_berth ps:restore
 assert_not_contains "$out" "Starting" "ps:restore leaves a stopped container stopped"
 run_berth ps:start demo

@@ -30,7 +30,6 @@ state_field() {
 field() { state_field "$containers/$1/shim.json" "$2"; }
 
 status_is() { [[ -f "$containers/$1/shim.json" && "$(field "$1" status)" == "$2" ]]; }
-shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim* ]]; }
 
 "$BERTH_BIN" stacks:build tiny >/dev/null
 "$BERTH_BIN" apps:create demo >/dev/null

@@ -65,6 +65,23 @@ wait_for() {
   done
 }
 
+# A field of a detached container's shim.json (status, shim_pid, container_pid, ...).
+shim_field() { sed -E "s/.*\"$2\":\"?([^\",}]*).*/\1/" "$BERTH_ROOT/containers/$1/shim.json"; }
+
+# Whether the process PID is no longer a berth-shim.
+shim_gone() { [[ "$(readlink "/proc/$1/exe" 2>/dev/null || true)" != *berth-shim* ]]; }
+
+# What a reboot does to a detached container: its shim and its process killed
+# with -9; waits until the shim is gone.
+kill_container_hard() {
+  local shim_pid container_pid
+  shim_pid="$(shim_field "$1" shim_pid)"
+  container_pid="$(shim_field "$1" container_pid)"
+  kill -9 "$shim_pid"
+  kill -9 "$container_pid" 2>/dev/null || true
+  wait_for 5 shim_gone "$shim_pid" || fail "the shim of $1 did not die"
+}
+
 finish() {
   if ((BERTH_TEST_FAILURES > 0)); then
     echo "$BERTH_TEST_FAILURES assertion(s) failed" >&2
