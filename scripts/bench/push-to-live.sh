@@ -39,10 +39,7 @@ fi
 pushb_init "${BASH_SOURCE[0]}" "${1:-$here/build/bin/berth}"
 berth=$PUSHB_BERTH
 work=$PUSHB_WORK
-"$berth" proxy:set --global "$proxy" >/dev/null
-"$berth" proxy:set --global http-port "$port" >/dev/null
-"$berth" proxy:set --global https-port "$((port + 363))" >/dev/null
-"$berth" proxy:start >/dev/null
+pushb_start_proxy "$proxy" "$port" "$((port + 363))"
 
 # poll HOST MARKER START_MS OUT: writes to OUT the ms from START_MS to the first
 # 200 whose body contains MARKER (gives up after 120 s, writing nothing).

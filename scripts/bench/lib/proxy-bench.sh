@@ -32,10 +32,7 @@ pb_init() {
   mount -t tmpfs -o mode=0755 berth-bench-netns /run/netns
   pushb_init "$script" "$PB_BERTH"
   PB_WORK=$PUSHB_WORK
-  "$PB_BERTH" proxy:set --global "${PROXY:-nginx}" >/dev/null
-  "$PB_BERTH" proxy:set --global http-port "$PB_HTTP" >/dev/null
-  "$PB_BERTH" proxy:set --global https-port "$PB_HTTPS" >/dev/null
-  "$PB_BERTH" proxy:start >/dev/null
+  pushb_start_proxy "${PROXY:-nginx}" "$PB_HTTP" "$PB_HTTPS"
 }
 
 # pb_node_app APP DOMAIN: creates APP answering on DOMAIN and pushes a small

@@ -51,6 +51,15 @@ pushb_cleanup() {
   rm -rf "$BERTH_ROOT"
 }
 
+# pushb_start_proxy TYPE HTTP_PORT HTTPS_PORT: berth's own proxy (nginx or
+# haproxy) listening on those ports.
+pushb_start_proxy() {
+  "$PUSHB_BERTH" proxy:set --global "$1" >/dev/null
+  "$PUSHB_BERTH" proxy:set --global http-port "$2" >/dev/null
+  "$PUSHB_BERTH" proxy:set --global https-port "$3" >/dev/null
+  "$PUSHB_BERTH" proxy:start >/dev/null
+}
+
 # pushb_app SAMPLE [APP]: tests/apps/SAMPLE as a git repository in
 # PUSHB_WORK/APP (APP: SAMPLE unless given), pushed to the app of that name.
 pushb_app() {
