@@ -62,6 +62,10 @@ Result<std::chrono::seconds> AppStopTimeout(Context& ctx, const std::string& app
 // Stops and removes the app's containers older than generation `keep`.
 Status RetireOldGenerations(Context& ctx, const std::string& app, int keep);
 
+// How many containers of a process type run when the formation does not say:
+// web 1, every other type 0 (Heroku's default).
+inline int DefaultQuantity(const std::string& type) { return type == "web" ? 1 : 0; }
+
 // The generation of a scheduler container id (APP.TYPE.N.G); 0 for other ids.
 int GenerationOf(const std::string& container_id);
 

@@ -69,7 +69,7 @@ Status ScaleAndApply(Context& ctx, const Args& args) {
   std::map<std::string, int> previous;
   for (const auto& [type, quantity] : after) {
     auto it = before.find(type);
-    previous[type] = it != before.end() ? it->second : (type == "web" ? 1 : 0);
+    previous[type] = it != before.end() ? it->second : DefaultQuantity(type);
   }
   if (Status restored = ctx.store->SetFormation(app, previous); !restored.ok()) {
     ctx.out.Warn("Could not put the previous scale back: " + restored.message());

@@ -55,7 +55,7 @@ Result<std::map<std::string, int>> Quantities(Context& ctx, const std::string& a
   for (const auto& [type, command] : target.process_types) {
     if (type == "release") continue;
     auto it = formation.find(type);
-    out[type] = it != formation.end() ? it->second : (type == "web" ? 1 : 0);
+    out[type] = it != formation.end() ? it->second : DefaultQuantity(type);
   }
   return out;
 }
