@@ -21,15 +21,6 @@ std::vector<std::string> AppDirs(const std::string& root, const std::string& app
           root + "/logs/" + app};
 }
 
-// Stops and removes every container of the app (processes and one-off runs),
-// freeing their bridge addresses, so that nothing of it keeps running.
-Status RetireAppContainers(Context& ctx, const std::string& app) {
-  BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
-  BERTH_ASSIGN_OR_RETURN(std::chrono::seconds timeout, AppStopTimeout(ctx, app));
-  for (const ContainerRecord& r : records) BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, timeout));
-  return Status::Ok();
-}
-
 Status Create(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "apps:create APP"));
   BERTH_ASSIGN_OR_RETURN(std::string app, AppArg(args));
@@ -62,7 +53,7 @@ Status Destroy(Context& ctx, const Args& args) {
   if (!args.Has("force")) BERTH_RETURN_IF_ERROR(Confirm(ctx, app));
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreDelete, {app}, app, ""}));
   ctx.out.Step("Destroying " + app + " (including all add-ons)");
-  BERTH_RETURN_IF_ERROR(RetireAppContainers(ctx, app));
+  BERTH_RETURN_IF_ERROR(RetireAllContainers(ctx, app));
   BERTH_RETURN_IF_ERROR(ctx.store->DestroyApp(app));
   // The app's routes leave the proxy: its domains answer with the 404 page.
   if (Status s = RebuildProxy(ctx); !s.ok()) ctx.out.Warn("Proxy not updated: " + s.message());

@@ -66,6 +66,10 @@ Status RetireOldGenerations(Context& ctx, const std::string& app, int keep);
 // web 1, every other type 0 (Heroku's default).
 inline int DefaultQuantity(const std::string& type) { return type == "web" ? 1 : 0; }
 
+// Stops and removes every container of the app (processes and one-off runs),
+// freeing their bridge addresses.
+Status RetireAllContainers(Context& ctx, const std::string& app);
+
 // The generation of a scheduler container id (APP.TYPE.N.G); 0 for other ids.
 int GenerationOf(const std::string& container_id);
 

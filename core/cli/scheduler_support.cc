@@ -53,15 +53,30 @@ Result<std::chrono::seconds> AppStopTimeout(Context& ctx, const std::string& app
   return std::chrono::seconds(stop ? std::atoi(stop->c_str()) : 30);
 }
 
-Status RetireOldGenerations(Context& ctx, const std::string& app, int keep) {
+namespace {
+
+// Retires the app's containers whose id `retire` accepts, with its stop timeout.
+template <typename Pred>
+Status RetireWhere(Context& ctx, const std::string& app, Pred retire) {
   BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(app));
   BERTH_ASSIGN_OR_RETURN(std::chrono::seconds timeout, AppStopTimeout(ctx, app));
   for (const ContainerRecord& r : records) {
-    int g = GenerationOf(r.id);
-    if (g == 0 || g >= keep) continue;
-    BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, timeout));
+    if (retire(r.id)) BERTH_RETURN_IF_ERROR(RetireContainer(ctx, r.id, timeout));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status RetireOldGenerations(Context& ctx, const std::string& app, int keep) {
+  return RetireWhere(ctx, app, [keep](const std::string& id) {
+    int g = GenerationOf(id);
+    return g != 0 && g < keep;
+  });
+}
+
+Status RetireAllContainers(Context& ctx, const std::string& app) {
+  return RetireWhere(ctx, app, [](const std::string&) { return true; });
 }
 
 }  // namespace berth
