@@ -22,6 +22,8 @@ packages=(
   nginx-light haproxy openssl
   # tests and benchmarks
   hyperfine shellcheck procps iproute2 python3 wrk
+  # fuzzing (scripts/fuzz.sh): clang and its libFuzzer runtime
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -2,7 +2,8 @@
 # Runs every berth test tier: installs dependencies, builds with -Werror, builds
 # the default stack once per machine, runs the unit and integration tests through
 # ctest, then builds again under AddressSanitizer + UndefinedBehaviorSanitizer and
-# runs the unit tests there.
+# runs the unit tests there, and finally fuzzes every parser of untrusted text
+# for FUZZ_SECONDS (default 20) per target (scripts/fuzz.sh).
 # Exits non-zero on any failure. Integration tests need root (they start sshd).
 set -euo pipefail
 
@@ -32,3 +33,7 @@ cmake --build build-asan -j "$jobs" --target berth_unit_tests
 echo "-----> Unit tests under ASan + UBSan"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$jobs" -L unit
+
+fuzz_targets=(fuzz/*_fuzzer.cc)
+echo "-----> Fuzzing (${FUZZ_SECONDS:-20} s per target, ${#fuzz_targets[@]} targets)"
+bash scripts/fuzz.sh

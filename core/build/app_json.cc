@@ -246,6 +246,11 @@ Result<AppJson> ParseAppJson(std::string_view text) {
     root = json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
     return InvalidArgument("app.json is not valid JSON" + ParseErrorWhere(e));
+  } catch (const json::exception& e) {  // e.g. out_of_range: a number such as 1e400
+    std::string_view what = e.what();
+    size_t bracket = what.find("] ");
+    return InvalidArgument("app.json is not valid JSON: " +
+                           std::string(bracket == std::string_view::npos ? what : what.substr(bracket + 2)));
   }
   AppJson app;
   try {

@@ -7,8 +7,74 @@
 #include "core/base/validate.h"
 
 namespace berth {
+namespace {
+
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable() when it tests some
+// non-ASCII characters for whitespace (marzer/tomlplusplus#190, #295): those
+// outside strings and comments, where TOML allows no non-ASCII text anyway,
+// and the first one after a line-ending backslash in a """ string. Both are
+// refused here, before toml++ sees them.
+Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
+  int line = 1;
+  auto refuse = [&](std::string_view where) {
+    return InvalidArgument(source + ":" + std::to_string(line) + ": non-ASCII text " +
+                           std::string(where) + "; keep it inside a string or a comment");
+  };
+  auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+  auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    std::string_view three = text.substr(i, 3);
+    if (c == '\n') {
+      ++line;
+      ++i;
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (three == "'''" || three == "\"\"\"") {
+      bool basic = c == '"';
+      i += 3;
+      while (i < text.size() && text.substr(i, 3) != three) {
+        if (text[i] == '\n') ++line;
+        if (basic && text[i] == '\\') {
+          size_t j = i + 1;
+          while (j < text.size() && is_blank(text[j])) ++j;
+          if (j < text.size() && text[j] == '\n') {  // a line-ending backslash
+            while (j < text.size() && (is_blank(text[j]) || text[j] == '\n')) {
+              if (text[j] == '\n') ++line;
+              ++j;
+            }
+            if (j < text.size() && non_ascii(text[j])) {
+              return refuse("right after a line-ending backslash");
+            }
+            i = j;
+            continue;
+          }
+          ++i;  // the escaped character is skipped below
+        }
+        ++i;
+      }
+      i += 3;
+    } else if (c == '"' || c == '\'') {
+      ++i;
+      while (i < text.size() && text[i] != c && text[i] != '\n') {
+        if (c == '"' && text[i] == '\\') ++i;
+        ++i;
+      }
+      if (i < text.size() && text[i] == c) ++i;
+    } else if (non_ascii(c)) {
+      return refuse("outside a string or comment");
+    } else {
+      ++i;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<PluginManifest> ParsePluginManifest(std::string_view text, const std::string& source) {
+  BERTH_RETURN_IF_ERROR(CheckTomlNonAscii(text, source));
   toml::table table;
   try {
     table = toml::parse(text, source);
@@ -29,6 +95,8 @@ Result<PluginManifest> ParsePluginManifest(std::string_view text, const std::str
       Status valid = ValidateEnvKey(name);
       if (!valid.ok()) return InvalidArgument(source + ": [plugin.config] " + valid.message());
       if (auto s = node.value_exact<std::string>()) {
+        Status value_ok = ValidateEnvValue(name, *s);
+        if (!value_ok.ok()) return InvalidArgument(source + ": [plugin.config] " + value_ok.message());
         manifest.config[name] = *s;
       } else if (auto i = node.value_exact<int64_t>()) {
         manifest.config[name] = std::to_string(*i);
