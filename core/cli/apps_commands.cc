@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/validate.h"
+#include "core/cli/acl.h"
 #include "core/cli/helpers.h"
 #include "core/cli/proxy_custom_template.h"
 #include "core/cli/proxy_routes.h"
@@ -65,9 +66,12 @@ Status Destroy(Context& ctx, const Args& args) {
   return ctx.plugins.Fire({triggers::kPostDelete, {app}, app, ""});
 }
 
+// Every app, or over ssh with a key that is not an admin, the apps on its ACL.
 Status List(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 0, "apps:list [--format json]"));
   BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
+  BERTH_ASSIGN_OR_RETURN(auto visible, VisibleApps(ctx.env, *ctx.store));
+  if (visible) std::erase_if(apps, [&](const AppRecord& a) { return !visible->contains(a.name); });
   std::string format = args.Flag("format", "stdout");
   if (format == "json") {
     nlohmann::json names = nlohmann::json::array();
@@ -179,12 +183,13 @@ Status AppsReport(Context& ctx, const Args& args) {
 void RegisterAppsCommands(CommandRegistry& registry) {
   registry.Add({"apps", "Manage apps", {
       {.name = "apps:create", .usage = "apps:create APP", .summary = "Create a new app",
-       .handler = Create},
+       .handler = Create, .access = KeyAccess::kCreator},
       {.name = "apps:destroy", .usage = "apps:destroy APP [--force]",
        .summary = "Permanently destroy an app (asks to confirm unless --force)",
        .handler = Destroy, .flags = {{"force"}}},
       {.name = "apps:list", .usage = "apps:list [--format json]", .summary = "List your apps",
-       .handler = List, .flags = {{"format", true}}, .takes_app = false},
+       .handler = List, .flags = {{"format", true}}, .takes_app = false,
+       .access = KeyAccess::kEveryKey},
       {.name = "apps:exists", .usage = "apps:exists APP",
        .summary = "Exit 0 if the app exists, 20 if not", .handler = Exists},
       {.name = "apps:rename", .usage = "apps:rename OLD_APP NEW_APP",

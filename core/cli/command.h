@@ -71,6 +71,17 @@ struct FlagSpec {
   bool takes_value = false;
 };
 
+// Who may run a command over ssh with a key that is not an admin; admin keys
+// and local runs may run everything (docs/access-control.md has the table).
+enum class KeyAccess {
+  kAppKeys,   // keys on the ACL of the app named by the first positional; with
+              // no app, --global or --all: admin keys only. Without takes_app: admins only.
+  kCreator,   // as kAppKeys, and any key when the app does not exist yet: it
+              // creates the app and the key is put on its ACL (apps:create, a first push)
+  kEveryKey,  // every key (help, version; apps:list shows only the key's apps)
+  kAdmin,     // admin keys only, though the first positional may look like an app
+};
+
 struct CommandSpec {
   std::string_view name;     // "apps:create"
   std::string_view usage;    // "apps:create APP"
@@ -86,6 +97,7 @@ struct CommandSpec {
   // on verbatim (`run APP ls --all`): its --words are not berth's flags.
   bool rest_is_command = false;
   bool hidden = false;        // internal (git transports, the git hook): not in help
+  KeyAccess access = KeyAccess::kAppKeys;  // over ssh, for keys that are not admins
 };
 
 struct CommandFamily {
@@ -107,6 +119,7 @@ class CommandRegistry {
 
 // Each family's file defines one of these; BuiltinCommands() calls them all.
 void RegisterAppsCommands(CommandRegistry& registry);
+void RegisterAclCommands(CommandRegistry& registry);
 void RegisterConfigCommands(CommandRegistry& registry);
 void RegisterDomainsCommands(CommandRegistry& registry);
 void RegisterPortsCommands(CommandRegistry& registry);

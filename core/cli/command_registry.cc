@@ -24,6 +24,7 @@ const CommandRegistry& BuiltinCommands() {
   static const CommandRegistry registry = [] {
     CommandRegistry r;
     RegisterAppsCommands(r);
+    RegisterAclCommands(r);
     RegisterConfigCommands(r);
     RegisterDomainsCommands(r);
     RegisterPortsCommands(r);

@@ -54,11 +54,13 @@ Status FullReport(Context& ctx, const Args& args) {
 void RegisterCoreCommands(CommandRegistry& registry) {
   registry.Add({"help", "Show help for berth or a command family", {
       {.name = "help", .usage = "help [FAMILY] [--all]", .summary = "Show help",
-       .handler = Help, .flags = {{"all"}, {"markdown"}}, .takes_app = false, .needs_store = false},
+       .handler = Help, .flags = {{"all"}, {"markdown"}}, .takes_app = false, .needs_store = false,
+       .access = KeyAccess::kEveryKey},
   }});
   registry.Add({"version", "Print berth's version", {
       {.name = "version", .usage = "version", .summary = "Print berth's version",
-       .handler = Version, .takes_app = false, .needs_store = false},
+       .handler = Version, .takes_app = false, .needs_store = false,
+       .access = KeyAccess::kEveryKey},
   }});
   registry.Add({"report", "Display every report for an app, or for all apps", {
       {.name = "report", .usage = "report [APP]", .summary = "Display every report",

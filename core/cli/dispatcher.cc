@@ -1,6 +1,8 @@
 #include "core/cli/dispatcher.h"
 
 #include "core/base/files.h"
+#include "core/cli/acl.h"
+#include "core/cli/acl_creator.h"
 #include "core/cli/help.h"
 #include "core/plugins/trigger_catalogue.h"
 #include "core/state/sqlite_store.h"
@@ -99,12 +101,23 @@ Result<Args> ParseCommandArgs(const CommandSpec& spec, const std::vector<std::st
   return args;
 }
 
+// "https://user:token@host/x" -> "https://<redacted>@host/x": URLs of git:sync,
+// buildpacks and plugins may carry credentials.
+std::string RedactUrlCredentials(std::string word) {
+  size_t scheme = word.find("://");
+  if (scheme == std::string::npos) return word;
+  size_t host = scheme + 3;
+  size_t at = word.find('@', host);
+  if (at == std::string::npos || word.find('/', host) < at) return word;
+  return word.substr(0, host) + "<redacted>" + word.substr(at);
+}
+
 std::string AuditText(const std::vector<std::string>& words) {
   std::string text;
   const CommandSpec* spec = words.empty() ? nullptr : BuiltinCommands().Find(words[0]);
   bool redact = spec != nullptr && spec->redact_values;
   for (size_t i = 0; i < words.size(); ++i) {
-    std::string w = words[i];
+    std::string w = RedactUrlCredentials(words[i]);
     size_t eq = w.find('=');
     if (redact && i > 0 && eq != std::string::npos) {
       // KEY=VALUE, or --flag=KEY=VALUE: the value goes.
@@ -128,18 +141,32 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
     return Status::Ok();
   }
   const std::string& name = words[0];
+  const CommandSpec* spec = registry.Find(name);
+  Args args;
+  if (spec != nullptr) {
+    BERTH_ASSIGN_OR_RETURN(args, ParseCommandArgs(*spec, words, globals));
+  } else {
+    args.positional.assign(words.begin() + 1, words.end());
+  }
 
-  // Everything a user may run passes the user-auth veto first.
+  // Over ssh every command needs the store: the key's rights are there.
+  std::unique_ptr<SqliteStore> store;
+  if (env.via_ssh || (spec != nullptr && spec->needs_store)) {
+    BERTH_RETURN_IF_ERROR(MakeDirs(env.root, 0755));
+    BERTH_ASSIGN_OR_RETURN(store, SqliteStore::Open(env.root + "/berth.db"));
+  }
+
+  // Everything a user may run passes the user-auth veto first: berth's own
+  // access control, then the plugins'.
+  if (store != nullptr) BERTH_RETURN_IF_ERROR(CheckKeyAccess(env, *store, name, spec, args));
   std::vector<std::string> auth_args = {env.ssh_user, env.key_name};
   auth_args.insert(auth_args.end(), words.begin(), words.end());
   BERTH_RETURN_IF_ERROR(services.plugins.Fire({triggers::kUserAuth, auth_args, "", ""}));
 
-  const CommandSpec* spec = registry.Find(name);
   if (spec == nullptr) {
     std::string family = name.ends_with(":help") ? name.substr(0, name.size() - 5) : name;
     if (PrintFamilyHelp(out, registry, services.plugins, family)) return Status::Ok();
-    std::vector<std::string> rest(words.begin() + 1, words.end());
-    if (auto code = services.plugins.RunCommand(name, rest)) {
+    if (auto code = services.plugins.RunCommand(name, args.positional)) {
       return Status::ExitedWith(*code);  // the plugin has said why; its exit status is berth's
     }
     return InvalidArgument("`" + name.substr(0, 60) + "` is not a berth command.\nSee `berth help` for the commands.");
@@ -148,15 +175,8 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
     return PermissionDenied(std::string(spec->name) +
                             " changes the host and can only be run there, as root");
   }
-  BERTH_ASSIGN_OR_RETURN(Args args, ParseCommandArgs(*spec, words, globals));
-
-  std::unique_ptr<SqliteStore> store;
-  if (spec->needs_store) {
-    BERTH_RETURN_IF_ERROR(MakeDirs(env.root, 0755));
-    BERTH_ASSIGN_OR_RETURN(store, SqliteStore::Open(env.root + "/berth.db"));
-  }
-  Context ctx{store.get(), services.plugins, services.runner, out, services.in, env,
-              services.runtime};
+  CreatorGrantingHost plugins(services.plugins, store.get(), env);
+  Context ctx{store.get(), plugins, services.runner, out, services.in, env, services.runtime};
   if (spec->handler == nullptr) return Internal(std::string(spec->name) + " has no handler here");
   return spec->handler(ctx, args);
 }

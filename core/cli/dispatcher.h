@@ -28,7 +28,8 @@ Result<Args> ParseCommandArgs(const CommandSpec& spec, const std::vector<std::st
                               const GlobalFlags& globals);
 
 // The text the audit log records for a command: K=V values of secret-bearing
-// commands become K=<redacted>.
+// commands become K=<redacted>, credentials in URLs (scheme://USER:PASS@host)
+// become <redacted>, control characters `?`.
 std::string AuditText(const std::vector<std::string>& words);
 
 struct Services {

@@ -48,7 +48,8 @@ void RegisterGitCommands(CommandRegistry& registry) {
   registry.Add({"git", "Manage an app's git repository and how pushes deploy it", {
       {.name = "git-receive-pack", .usage = "git-receive-pack APP",
        .summary = "Receive a push (run by git over ssh)",
-       .handler = PipelineHandler("git-receive-pack"), .hidden = true},
+       .handler = PipelineHandler("git-receive-pack"), .hidden = true,
+       .access = KeyAccess::kCreator},
       {.name = "git-upload-pack", .usage = "git-upload-pack APP",
        .summary = "Serve a clone or fetch (run by git over ssh)",
        .handler = PipelineHandler("git-upload-pack"), .hidden = true},

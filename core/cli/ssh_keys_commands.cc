@@ -1,5 +1,6 @@
-// ssh-keys:* — the public keys that may reach berth over ssh. Host-only: these
-// change the berth user's authorized_keys, so they are refused over ssh.
+// ssh-keys:* — the public keys that may reach berth over ssh, and whether each
+// is an admin key (docs/access-control.md). Host-only: these change the berth
+// user's authorized_keys and who may do what, so they are refused over ssh.
 #include <istream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -14,7 +15,7 @@ namespace {
 
 Status Add(Context& ctx, const Args& args) {
   if (args.positional.empty() || args.positional.size() > 2) {
-    return InvalidArgument("Usage: berth ssh-keys:add NAME [KEYFILE] (the key is read from stdin without KEYFILE)");
+    return InvalidArgument("Usage: berth ssh-keys:add [--admin] NAME [KEYFILE] (the key is read from stdin without KEYFILE)");
   }
   const std::string& name = args.positional[0];
   BERTH_RETURN_IF_ERROR(ValidateSimpleName("key name", name));
@@ -29,7 +30,7 @@ Status Add(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string fingerprint, KeyFingerprint(ctx.runner, key));
   std::string public_key = key.type + " " + key.blob;
   BERTH_ASSIGN_OR_RETURN(std::string line, AuthorizedKeyLine(ctx.env, name, fingerprint, public_key));
-  BERTH_RETURN_IF_ERROR(ctx.store->AddSshKey({name, fingerprint, public_key}));
+  BERTH_RETURN_IF_ERROR(ctx.store->AddSshKey({name, fingerprint, public_key, args.Has("admin")}));
   Status written = AppendAuthorizedKey(AuthorizedKeysPath(ctx.env), line);
   if (!written.ok()) {
     // Keep the store and the file in agreement: the key is not usable, so not listed.
@@ -37,6 +38,24 @@ Status Add(Context& ctx, const Args& args) {
     return written;
   }
   ctx.out.Line(fingerprint);
+  return Status::Ok();
+}
+
+// ssh-keys:set NAME admin true|false: whether the key may run every command.
+Status Set(Context& ctx, const Args& args) {
+  constexpr std::string_view kUsage = "ssh-keys:set NAME admin true|false";
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 3, kUsage));
+  const std::string& name = args.positional[0];
+  BERTH_RETURN_IF_ERROR(ValidateSimpleName("key name", name));
+  const std::string& value = args.positional[2];
+  if (args.positional[1] != "admin" || (value != "true" && value != "false")) {
+    return InvalidArgument("Usage: berth " + std::string(kUsage) +
+                           " (admin is the only setting of a key)");
+  }
+  BERTH_RETURN_IF_ERROR(ctx.store->SetSshKeyAdmin(name, value == "true"));
+  ctx.out.Step(value == "true" ? name + " is now an admin key"
+                               : name + " is no longer an admin key: it may use only the apps "
+                                        "on its access list (acl:add)");
   return Status::Ok();
 }
 
@@ -61,13 +80,17 @@ Status List(Context& ctx, const Args& args) {
   std::string format = args.Flag("format", "stdout");
   if (format == "json") {
     nlohmann::json j = nlohmann::json::array();
-    for (const auto& k : keys) j.push_back({{"name", k.name}, {"fingerprint", k.fingerprint}});
+    for (const auto& k : keys) {
+      j.push_back({{"name", k.name}, {"fingerprint", k.fingerprint}, {"admin", k.admin}});
+    }
     ctx.out.Line(j.dump());
     return Status::Ok();
   }
   if (format != "stdout") return InvalidArgument("Invalid --format value '" + format + "': use stdout or json");
   if (keys.empty()) ctx.out.Warn("No public keys found");
-  for (const auto& k : keys) ctx.out.Line(k.fingerprint + " NAME=\"" + k.name + "\"");
+  for (const auto& k : keys) {
+    ctx.out.Line(k.fingerprint + " NAME=\"" + k.name + "\" ADMIN=" + (k.admin ? "true" : "false"));
+  }
   return Status::Ok();
 }
 
@@ -75,9 +98,12 @@ Status List(Context& ctx, const Args& args) {
 
 void RegisterSshKeysCommands(CommandRegistry& registry) {
   registry.Add({"ssh-keys", "Manage the ssh keys that may use berth (on the host only)", {
-      {.name = "ssh-keys:add", .usage = "ssh-keys:add NAME [KEYFILE]",
-       .summary = "Add a public key (from KEYFILE or stdin)", .handler = Add,
-       .takes_app = false, .host_only = true},
+      {.name = "ssh-keys:add", .usage = "ssh-keys:add [--admin] NAME [KEYFILE]",
+       .summary = "Add a public key (from KEYFILE or stdin); --admin: it may do everything",
+       .handler = Add, .flags = {{"admin"}}, .takes_app = false, .host_only = true},
+      {.name = "ssh-keys:set", .usage = "ssh-keys:set NAME admin true|false",
+       .summary = "Make a key an admin key (true) or one limited to its apps (false)",
+       .handler = Set, .takes_app = false, .host_only = true},
       {.name = "ssh-keys:remove", .usage = "ssh-keys:remove NAME",
        .summary = "Remove a public key by name", .handler = Remove, .takes_app = false,
        .host_only = true},

@@ -106,7 +106,21 @@ CREATE TABLE builds (
 CREATE INDEX builds_by_app ON builds (app_id);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations = {kV1, kV2, kV3};
+// Access control: a key is an admin or uses the apps on its ACL. Keys added
+// before this migration become admins, so upgrading locks nobody out; keys
+// added later are not admins unless added with --admin.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE ssh_keys ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+UPDATE ssh_keys SET admin = 1;
+CREATE TABLE app_access (
+  app_id   INTEGER NOT NULL,
+  key_name TEXT NOT NULL,
+  PRIMARY KEY (app_id, key_name)
+);
+CREATE INDEX app_access_by_key ON app_access (key_name);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -190,7 +190,7 @@ Status SqliteStore::DestroyApp(std::string_view name) {
     BERTH_ASSIGN_OR_RETURN(int64_t id, AppId(db, name));
     for (const char* table :
          {"env_vars", "domains", "ports", "formation", "properties", "containers", "releases",
-          "builds"}) {
+          "builds", "app_access"}) {
       SQLite::Statement q(db, std::string("DELETE FROM ") + table + " WHERE app_id = ?");
       q.bind(1, id);
       q.exec();
@@ -504,55 +504,6 @@ Status SqliteStore::UnsetProperty(std::string_view plugin, const Scope& scope,
     q.bind(2, id);
     q.bind(3, std::string(key));
     q.exec();
-    return Status::Ok();
-  });
-}
-
-// ---- ssh keys -------------------------------------------------------------
-
-Result<std::vector<SshKeyRecord>> SqliteStore::ListSshKeys() {
-  std::vector<SshKeyRecord> keys;
-  Status s = Read([&](SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT name, fingerprint, public_key FROM ssh_keys ORDER BY name");
-    while (q.executeStep()) {
-      keys.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                      q.getColumn(2).getString()});
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
-  return keys;
-}
-
-Status SqliteStore::AddSshKey(const SshKeyRecord& key) {
-  return Write([&](SQLite::Database& db) {
-    SQLite::Statement by_name(db, "SELECT 1 FROM ssh_keys WHERE name = ?");
-    by_name.bind(1, key.name);
-    if (by_name.executeStep()) {
-      return AlreadyExists("An ssh key named " + key.name + " already exists");
-    }
-    SQLite::Statement by_fp(db, "SELECT name FROM ssh_keys WHERE fingerprint = ?");
-    by_fp.bind(1, key.fingerprint);
-    if (by_fp.executeStep()) {
-      return AlreadyExists("This key (" + key.fingerprint + ") is already added as " +
-                           by_fp.getColumn(0).getString());
-    }
-    SQLite::Statement q(
-        db, "INSERT INTO ssh_keys (name, fingerprint, public_key, created_at) VALUES (?, ?, ?, ?)");
-    q.bind(1, key.name);
-    q.bind(2, key.fingerprint);
-    q.bind(3, key.public_key);
-    q.bind(4, static_cast<int64_t>(std::time(nullptr)));
-    q.exec();
-    return Status::Ok();
-  });
-}
-
-Status SqliteStore::RemoveSshKey(std::string_view name) {
-  return Write([&](SQLite::Database& db) {
-    SQLite::Statement q(db, "DELETE FROM ssh_keys WHERE name = ?");
-    q.bind(1, std::string(name));
-    if (q.exec() == 0) return NotFound("No ssh key named " + std::string(name));
     return Status::Ok();
   });
 }

@@ -57,10 +57,15 @@ class SqliteStore : public Store {
   Status SetProperty(std::string_view plugin, const Scope& scope, std::string_view key,
                      std::string_view value) override;
   Status UnsetProperty(std::string_view plugin, const Scope& scope, std::string_view key) override;
-
+  // In sqlite_store_keys.cc.
   Result<std::vector<SshKeyRecord>> ListSshKeys() override;
   Status AddSshKey(const SshKeyRecord& key) override;
   Status RemoveSshKey(std::string_view name) override;
+  Status SetSshKeyAdmin(std::string_view name, bool admin) override;
+  Status GrantAppAccess(std::string_view app, std::string_view key) override;
+  Status RevokeAppAccess(std::string_view app, std::string_view key) override;
+  Result<std::vector<std::string>> AppAccessKeys(std::string_view app) override;
+  Result<std::vector<std::string>> KeyApps(std::string_view key) override;
 
   // In sqlite_store_network.cc.
   Result<std::string> AllocateAddress(std::string_view network, std::string_view subnet,

@@ -41,6 +41,7 @@ struct SshKeyRecord {
   std::string name;
   std::string fingerprint;  // SHA256:...
   std::string public_key;   // "type base64" without options or comment
+  bool admin = false;        // may run every command; otherwise only on apps on its ACL
 };
 
 using EnvMap = std::map<std::string, std::string>;
@@ -138,10 +139,22 @@ class Store {
   virtual Status UnsetProperty(std::string_view plugin, const Scope& scope,
                                std::string_view key) = 0;
 
-  // SSH keys. Names and fingerprints are unique.
+  // SSH keys. Names and fingerprints are unique. Removing a key removes its
+  // access to every app. SetSshKeyAdmin: kNotFound for an unknown key.
   virtual Result<std::vector<SshKeyRecord>> ListSshKeys() = 0;
   virtual Status AddSshKey(const SshKeyRecord& key) = 0;
   virtual Status RemoveSshKey(std::string_view name) = 0;
+  virtual Status SetSshKeyAdmin(std::string_view name, bool admin) = 0;
+
+  // Per-app access (the ACL) of non-admin keys. Grant: kAppNotFound, kNotFound
+  // for an unknown key; granting twice is not an error. Revoke: kNotFound when
+  // the key had no access. AppAccessKeys: the app's keys by name (kAppNotFound);
+  // KeyApps: the apps a key may use, by name. Destroying an app drops its rows;
+  // renaming keeps them.
+  virtual Status GrantAppAccess(std::string_view app, std::string_view key) = 0;
+  virtual Status RevokeAppAccess(std::string_view app, std::string_view key) = 0;
+  virtual Result<std::vector<std::string>> AppAccessKeys(std::string_view app) = 0;
+  virtual Result<std::vector<std::string>> KeyApps(std::string_view key) = 0;
 
   // IP addresses (IPAM). Allocate gives the container the lowest free address
   // of `subnet` (CIDR) on `network`, never the network, gateway (first host) or

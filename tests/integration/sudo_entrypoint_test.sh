@@ -99,7 +99,7 @@ install -m 0440 "$work/sudoers" "$sudoers"
 ssh-keygen -q -t ed25519 -N '' -C "tester@berth-test" -f "$work/key"
 keys="$home/.ssh/authorized_keys"
 set +e
-out="$(BERTH_AUTHORIZED_KEYS="$keys" "$bin" ssh-keys:add tester "$work/key.pub" 2>&1)"
+out="$(BERTH_AUTHORIZED_KEYS="$keys" "$bin" ssh-keys:add --admin tester "$work/key.pub" 2>&1)"
 code=$?
 set -e
 assert_eq 0 "$code" "ssh-keys:add tester into the user's authorized_keys: $out"

@@ -40,7 +40,7 @@ TEST_F(SshKeysCommandsTest, AddWritesAForcedCommandLine) {
               ElementsAre("ssh-keygen", "-l", "-E", "sha256", "-f", "/dev/stdin"));
   EXPECT_EQ(runner_.specs()[0].stdin_data, std::string(kKey) + "\n");
   ASSERT_TRUE(RunOk({"ssh-keys:list"}));
-  EXPECT_EQ(out(), "SHA256:Zm9vYmFyYmF6 NAME=\"admin\"\n");
+  EXPECT_EQ(out(), "SHA256:Zm9vYmFyYmF6 NAME=\"admin\" ADMIN=false\n");
 }
 
 TEST_F(SshKeysCommandsTest, AddFromAKeyFile) {
