@@ -85,7 +85,8 @@ visudo -cqf "$sudoers_tmp" || die "the generated sudoers rule does not validate"
 install -m 0440 -o root -g root "$sudoers_tmp" /etc/sudoers.d/berth
 rm -f "$sudoers_tmp"  # the trap for it is replaced below
 
-# 6. Root's ssh key, registered with berth as `admin` (once).
+# 6. Root's ssh key, registered with berth as `admin` (once), an admin key (it may
+#    run every command, docs/access-control.md; a re-run makes an older one admin).
 root_home="$(getent passwd root | cut -d: -f6)"
 root_key="$root_home/.ssh/id_ed25519"
 if [[ ! -f $root_key ]]; then
@@ -109,7 +110,11 @@ if [[ -n $key_name ]]; then
   else
     step "Root's ssh key is registered as $key_name but missing from $authorized_keys: adding it again"
     "$berth_bin" ssh-keys:remove "$key_name" >/dev/null
-    "$berth_bin" ssh-keys:add "$key_name" <"$root_key.pub" >/dev/null
+    "$berth_bin" ssh-keys:add --admin "$key_name" <"$root_key.pub" >/dev/null
+  fi
+  if [[ $(key_field name "$key_name" admin) != True ]]; then
+    step "Making root's key $key_name an admin key"
+    "$berth_bin" ssh-keys:set "$key_name" admin true >/dev/null
   fi
 elif [[ -n $(key_field name admin fingerprint) ]]; then
   key_name=root
@@ -119,10 +124,10 @@ elif [[ -n $(key_field name admin fingerprint) ]]; then
     "$berth_bin" ssh-keys:remove "$key_name" >/dev/null
   fi
   step "A key named admin exists (not root's): adding root's key as $key_name"
-  "$berth_bin" ssh-keys:add "$key_name" <"$root_key.pub" >/dev/null
+  "$berth_bin" ssh-keys:add --admin "$key_name" <"$root_key.pub" >/dev/null
 else
   step "Adding root's ssh key as admin"
-  "$berth_bin" ssh-keys:add admin <"$root_key.pub" >/dev/null
+  "$berth_bin" ssh-keys:add --admin admin <"$root_key.pub" >/dev/null
 fi
 
 # 7. sshd: use one that already listens on the port; otherwise start a dedicated
@@ -216,7 +221,7 @@ echo
 echo "=====> berth is ready"
 info "ssh:  $berth_user@$host, port $ssh_port"
 info "try:  ssh ${port_opt[*]}${port_opt[*]:+ }$berth_user@$host help"
-info "add a developer's key (as root here):  berth ssh-keys:add NAME < their_key.pub"
+info "add a developer's key (as root here):  berth ssh-keys:add NAME < their_key.pub; berth acl:add APP NAME"
 info "deploy:  git remote add berth ssh://$berth_user@$host:$ssh_port/APP && git push berth main"
 http_port="$("$berth_bin" proxy:report demo --proxy-http-port 2>/dev/null || echo 80)"
 port_suffix=""

@@ -66,10 +66,10 @@ for k in admin other stranger; do
 done
 echo "# hand-written comment: berth must keep this line" >"$keys"
 
-run_berth ssh-keys:add admin "$work/admin.pub"
+run_berth ssh-keys:add --admin admin "$work/admin.pub"
 assert_eq 0 "$code" "ssh-keys:add admin (from a file) succeeds: $out"
 set +e
-out="$("$BERTH_BIN" ssh-keys:add other <"$work/other.pub" 2>&1)"
+out="$("$BERTH_BIN" ssh-keys:add --admin other <"$work/other.pub" 2>&1)"
 code=$?
 set -e
 assert_eq 0 "$code" "ssh-keys:add other (from stdin) succeeds: $out"
@@ -214,7 +214,7 @@ assert_contains "$set_line" "via=ssh" "the config:set log line says it came over
 assert_contains "$set_line" "S=<redacted>" "config:set values are redacted in the log"
 assert_not_contains "$log" "$secret" "the secret value is not in the log"
 assert_not_contains "$log" "$encoded" "the encoded value is not in the log"
-assert_contains "$log" "command=\"apps:destroy foo --force\" result=error" "the vetoed destroy is logged"
+assert_contains "$log" "command=\"apps:destroy foo --force\" result=denied" "the vetoed destroy is logged as denied"
 
 # --- removing a key -------------------------------------------------------------
 run_ssh "$work/other" -- apps:list

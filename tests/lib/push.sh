@@ -21,7 +21,7 @@ PUSH_PYTHON=/usr/bin/python3
 # push_test_setup: skips (77) without root, runc, sshd, git, python3 or the cached
 # default stack; re-runs the test in private namespaces (below); makes BERTH_ROOT
 # and PUSH_WORK (scratch for repos and keys), links the default stack, starts sshd
-# with the key PUSH_WORK/admin (ssh-keys:add admin) and exports GIT_SSH_COMMAND,
+# with the admin key PUSH_WORK/admin (ssh-keys:add --admin admin) and exports GIT_SSH_COMMAND,
 # so `git push root@127.0.0.1:APP` reaches berth. Everything is removed on exit,
 # also when the test shell is killed outright.
 push_test_setup() {
@@ -67,7 +67,7 @@ push_test_setup() {
 
   export BERTH_AUTHORIZED_KEYS="$PUSH_WORK/authorized_keys"
   ssh-keygen -q -t ed25519 -N '' -C admin@berth-test -f "$PUSH_WORK/admin"
-  "$BERTH_BIN" ssh-keys:add admin "$PUSH_WORK/admin.pub" >/dev/null
+  "$BERTH_BIN" ssh-keys:add --admin admin "$PUSH_WORK/admin.pub" >/dev/null
   berth_start_test_sshd "$PUSH_WORK" "AuthorizedKeysFile $BERTH_AUTHORIZED_KEYS" \
     "PermitRootLogin forced-commands-only"
   PUSH_SSH=(ssh -p "$BERTH_SSHD_PORT" -i "$PUSH_WORK/admin" -o StrictHostKeyChecking=no
