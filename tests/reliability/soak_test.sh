@@ -36,7 +36,7 @@ apps=()
 for ((i = 1; i <= SOAK_APPS; i++)); do apps+=("$(printf '%s-%02d' "$prefix" "$i")"); done
 
 # What berth's long-lived processes hold, and what an app leaves behind.
-nginx_master() { cat "$BERTH_ROOT/proxy/nginx.pid" 2>/dev/null; }
+nginx_master() { cat "$BERTH_ROOT/proxy/nginx/nginx.pid"; }
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 nginx_workers() { pgrep -P "$(nginx_master)" || true; }
 max_worker_fds() {
