@@ -101,14 +101,20 @@ int BerthMain(int argc, char** argv, bool pipeline) {
     if (!id.ok()) return Fail(early, id.status());
     Status elevated = ElevateIfNeeded(env.berth_bin, env.root, dispatch_args);
     if (!elevated.ok()) return Fail(early, elevated);
-    auto ssh_words = SshCommandWords(std::getenv("SSH_ORIGINAL_COMMAND"));
-    if (!ssh_words.ok()) return Fail(early, ssh_words.status());
     env.via_ssh = true;
     env.key_name = id->key_name;
     env.key_fingerprint = id->fingerprint;
+    // Refused before dispatch: still one audit line per ssh command.
+    auto refuse = [&](const std::string& text, const Status& status) {
+      LogCommand(env, text, status, std::chrono::steady_clock::now() - started);
+      return Fail(early, status);
+    };
+    auto ssh_words = SshCommandWords(std::getenv("SSH_ORIGINAL_COMMAND"));
+    if (!ssh_words.ok()) return refuse("(unparseable ssh command)", ssh_words.status());
     words = std::move(*ssh_words);
+    std::string text = AuditText(words);
     auto ssh_globals = ParseGlobalFlags(words, /*allow_root=*/false);
-    if (!ssh_globals.ok()) return Fail(early, ssh_globals.status());
+    if (!ssh_globals.ok()) return refuse(text, ssh_globals.status());
     ssh_globals->root = globals->root;
     globals = std::move(ssh_globals);
   }
