@@ -4,9 +4,11 @@
 
 #include <string.h>
 
+#include "core/base/strings.h"
 #include "core/base/validate.h"
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
+#include "core/cli/scheduler.h"
 #include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
@@ -36,16 +38,6 @@ Result<std::chrono::milliseconds> StopTimeout(Context& ctx, const std::string& a
   return std::chrono::milliseconds(std::stoll(text) * 1000);
 }
 
-// The app's containers: those the runtime has (ids are APP.TYPE.N).
-Result<std::vector<std::string>> AppContainers(ContainerRuntime& runtime, const std::string& app) {
-  BERTH_ASSIGN_OR_RETURN(auto ids, runtime.List());
-  std::vector<std::string> mine;
-  for (const std::string& id : ids) {
-    if (id.starts_with(app + ".")) mine.push_back(id);
-  }
-  return mine;
-}
-
 // How the last run ended: "137, out of memory", "143, SIGTERM", "1".
 std::string ExitSummary(const ContainerState& state) {
   int code = state.exit_code.value_or(-1);
@@ -70,6 +62,16 @@ Status StopOne(Context& ctx, ContainerRuntime& runtime, const std::string& app,
 }
 
 }  // namespace
+
+// The app's containers: those the runtime has (ids are APP.TYPE.N).
+Result<std::vector<std::string>> AppContainers(ContainerRuntime& runtime, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto ids, runtime.List());
+  std::vector<std::string> mine;
+  for (const std::string& id : ids) {
+    if (id.starts_with(app + ".")) mine.push_back(id);
+  }
+  return mine;
+}
 
 Status RunDetached(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
@@ -129,29 +131,41 @@ Status RunStop(Context& ctx, const Args& args) {
   return StopOne(ctx, runtime, app, id, args);
 }
 
-Status PsStop(Context& ctx, const Args& args) {
-  std::vector<std::string> apps;
-  if (args.Has("all")) {
-    BERTH_ASSIGN_OR_RETURN(auto all, ctx.store->ListApps());
-    for (const auto& a : all) apps.push_back(a.name);
-  } else {
-    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
-    apps.push_back(app);
-  }
-  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+Status StopApp(Context& ctx, const std::string& app, const Args& args) {
   ContainerRuntime& runtime = ctx.runtime;
-  for (const std::string& app : apps) {
-    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
-    ctx.out.Step("Stopping " + app);
-    BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
-    for (const std::string& id : ids) {
-      auto state = runtime.Inspect(id);
-      if (state.ok() && !state->shim_alive) continue;
-      BERTH_RETURN_IF_ERROR(StopOne(ctx, runtime, app, id, args));
-    }
-    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""}));
+  BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPreStop, {app}, app, ""}));
+  ctx.out.Step("Stopping " + app);
+  BERTH_ASSIGN_OR_RETURN(auto ids, AppContainers(runtime, app));
+  for (const std::string& id : ids) {
+    auto state = runtime.Inspect(id);
+    if (state.ok() && !state->shim_alive) continue;
+    BERTH_RETURN_IF_ERROR(StopOne(ctx, runtime, app, id, args));
   }
-  return Status::Ok();
+  return ctx.plugins.Fire({triggers::kPostStop, {app}, app, ""});
+}
+
+// ps:stop --all goes on past an app that a plugin vetoes or that fails to stop,
+// and says at the end which apps still run.
+Status PsStop(Context& ctx, const Args& args) {
+  if (!args.Has("all")) {
+    BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+    BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+    return StopApp(ctx, app, args);
+  }
+  BERTH_ASSIGN_OR_RETURN(auto all, ctx.store->ListApps());
+  BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
+  std::vector<std::string> failed;
+  Status first = Status::Ok();
+  for (const auto& a : all) {
+    Status s = StopApp(ctx, a.name, args);
+    if (s.ok()) continue;
+    ctx.out.Warn("Not stopped: " + a.name + ": " + s.message());
+    if (first.ok()) first = s;
+    failed.push_back(a.name);
+  }
+  if (failed.empty()) return Status::Ok();
+  return Status(first.code(), std::to_string(failed.size()) + " of " + std::to_string(all.size()) +
+                                  " apps were not stopped: " + JoinStrings(failed, ", "));
 }
 
 std::vector<std::string> RemoveStaleNetworks(Context& ctx);  // network_commands.cc
@@ -175,6 +189,10 @@ Status PsRetire(Context& ctx, const Args&) {
     ctx.out.Detail("Removed " + id);
     ++retired;
   }
+  // What deploys that were killed half-way left: their containers, build
+  // records and workspaces.
+  BERTH_ASSIGN_OR_RETURN(auto cleaned, CleanUpInterruptedDeploys(ctx));
+  for (const std::string& line : cleaned) ctx.out.Detail(line);
   // Records of containers that are gone altogether.
   BERTH_ASSIGN_OR_RETURN(auto records, ctx.store->ListContainers(""));
   for (const ContainerRecord& record : records) {

@@ -3,9 +3,15 @@
 // (logs: logs_commands.cc).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "core/cli/command.h"
 
 namespace berth {
+
+// The ids of the app's containers that the runtime has (ids are APP.TYPE.N...).
+Result<std::vector<std::string>> AppContainers(ContainerRuntime& runtime, const std::string& app);
 
 Status RunDetached(Context& ctx, const Args& args);
 Status RunList(Context& ctx, const Args& args);

@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "core/cli/app_logs.h"
+#include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
 #include "core/cli/logs_failed.h"
 
@@ -100,12 +101,23 @@ class SignalFollowControl : public FollowControl {
   std::array<struct sigaction, 3> saved_{};
 };
 
+// Dokku's answer for an app that has never run: an error, not an empty log.
+Status ExpectDeployed(Context& ctx, const std::string& app) {
+  BERTH_ASSIGN_OR_RETURN(auto containers, AppContainers(ctx.runtime, app));
+  if (!containers.empty()) return Status::Ok();
+  BERTH_ASSIGN_OR_RETURN(auto releases, ctx.store->ListReleases(app));
+  if (!releases.empty()) return Status::Ok();
+  return FailedPrecondition("App " + app + " has not been deployed: it has no logs yet.\n"
+                            "Deploy it first: git push berth@HOST:" + app + " main");
+}
+
 Status Logs(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(LogsRequest request, ParseLogsArgs(args));
   Args app_only;
   if (!request.app.empty()) app_only.positional = {request.app};
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, app_only));
   AppLogReader reader(ctx.runtime, app, request.process);
+  BERTH_RETURN_IF_ERROR(ExpectDeployed(ctx, app));
   BERTH_ASSIGN_OR_RETURN(auto recent, reader.Recent(request.num));
   for (const AppLogLine& line : recent) ctx.out.Line(FormatAppLogLine(line, request.raw));
   ctx.out.Flush();

@@ -150,6 +150,20 @@ TEST_F(ContainersCommandTest, PsStopFiresPreStopAndPostStopAndAVetoKeepsTheConta
   EXPECT_EQ((*store().ListContainers("other"))[0].desired, "running");
 }
 
+TEST_F(ContainersCommandTest, PsStopAllGoesOnPastAVetoAndNamesTheAppsStillRunning) {
+  ASSERT_TRUE(RunOk({"apps:create", "third"}));
+  AddRunning("demo.run.1", {});
+  AddRunning("other.run.1", {});
+  plugins_.Veto("pre-stop", "not now");
+  plugins_.Clear();
+  Status s = Run({"ps:stop", "--all"});
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_THAT(s.message(), HasSubstr("3 of 3 apps were not stopped: demo, other, third"));
+  EXPECT_EQ(plugins_.Named("pre-stop").size(), 3u) << "every app was tried";
+  EXPECT_THAT(err(), HasSubstr("Not stopped: other: not now"));
+  EXPECT_EQ(runtime_.containers["demo.run.1"].state.status, "running");
+}
+
 TEST_F(ContainersCommandTest, RunListShowsStateRestartsAndHowTheLastRunEnded) {
   AddRunning("demo.run.1", {});
   AddRunning("demo.run.2", {});
@@ -335,6 +349,18 @@ TEST_F(ContainersCommandTest, EnterExecsInTheNamedOrFirstRunningContainer) {
   EXPECT_EQ(Run({"enter", "demo", "false"}).ExitCode(), 3) << "the exit code comes back";
   EXPECT_EQ(Run({"enter", "demo", "demo.run.9"}).code(), StatusCode::kNotFound);
   EXPECT_EQ(Run({"enter", "other"}).code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ContainersCommandTest, EnterFindsAProcessContainerByTypeAndNumberWithoutItsGeneration) {
+  AddRunning("demo.web.1.3", {});
+  AddRunning("demo.web.12.3", {});
+  ASSERT_TRUE(RunOk({"enter", "demo", "web.12", "id"}));
+  ASSERT_TRUE(RunOk({"enter", "demo", "demo.web.1", "id"}));
+  ASSERT_EQ(runtime_.execs.size(), 2u);
+  EXPECT_EQ(runtime_.execs[0].first, "demo.web.12.3");
+  EXPECT_THAT(runtime_.execs[0].second, ElementsAre("id"));
+  EXPECT_EQ(runtime_.execs[1].first, "demo.web.1.3");
+  EXPECT_EQ(Run({"enter", "demo", "demo.web.2"}).code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -68,6 +68,16 @@ TEST_F(LogsTest, MergesEveryProcessByTimeWithTypeAndNumberWithoutTheGeneration) 
   EXPECT_EQ(Run({"logs", "nope"}).ExitCode(), 20);
 }
 
+TEST_F(LogsTest, AnAppThatWasNeverDeployedIsAnErrorNotAnEmptyLog) {
+  Status s = Run({"logs", "demo"});
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(s.message(), HasSubstr("App demo has not been deployed"));
+  EXPECT_THAT(s.message(), HasSubstr("git push"));
+  EXPECT_EQ(Run({"logs", "demo", "-t"}).code(), StatusCode::kFailedPrecondition);
+  AddContainer("demo.web.1.1", {At(1, "stdout up")});
+  EXPECT_TRUE(RunOk({"logs", "demo"}));
+}
+
 TEST_F(LogsTest, ShowsTheLastHundredLinesUnlessToldHowMany) {
   std::vector<std::string> log;
   for (int i = 0; i < 150; ++i) log.push_back(At(i, "stdout line " + std::to_string(i)));
