@@ -155,10 +155,14 @@ Status Enter(Context& ctx, const Args& args) {
   std::vector<std::string> rest(args.positional.begin() + 1, args.positional.end());
   std::string id;
   if (!rest.empty()) {
-    // APP.TYPE.N, or TYPE.N as Dokku names a container of the app.
+    // APP.TYPE.N, or TYPE.N as Dokku names a container of the app; a process
+    // container's id carries its generation too (APP.TYPE.N.GEN).
     std::string named = rest[0].starts_with(app + ".") ? rest[0] : app + "." + rest[0];
-    if (ctx.runtime.Inspect(named).ok()) {
-      id = named;
+    if (ctx.runtime.Inspect(named).ok()) id = named;
+    for (const std::string& running : RunningContainers(ctx, app)) {
+      if (id.empty() && running.starts_with(named + ".")) id = running;
+    }
+    if (!id.empty()) {
       rest.erase(rest.begin());
     } else if (rest[0].starts_with(app + ".")) {
       return NotFound("No container " + rest[0] + "; see `berth run:list " + app + "`");
