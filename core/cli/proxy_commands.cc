@@ -47,9 +47,9 @@ Status Stop(Context& ctx, const Args& args) {
   bool any = false;
   for (const auto& type : ProxyTypes()) {
     BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
-    if (!proxy->Running()) continue;
+    if (!proxy->Running() && !proxy->Died()) continue;
     any = true;
-    ctx.out.Step("Stopping " + type);
+    ctx.out.Step("Stopping " + type);  // one that died: forget its pid file
     BERTH_RETURN_IF_ERROR(proxy->Stop());
   }
   if (!any) ctx.out.Step("No proxy is running");

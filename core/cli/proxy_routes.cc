@@ -229,6 +229,11 @@ Status RebuildProxy(Context& ctx) {
   std::vector<std::string> types;
   for (const auto& type : ProxyTypes()) {
     BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
+    if (proxy->Died()) {
+      return FailedPrecondition(type + " was started but is not running any more (killed or crashed); "
+                                "traffic cannot follow this change. Start it again with "
+                                "`berth proxy:start`, then retry");
+    }
     if (!proxy->Running()) continue;
     running.push_back(std::move(proxy));
     types.push_back(type);

@@ -34,7 +34,8 @@ Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& typ
 
 // Collects the routes and applies them to each proxy type that is running (the
 // apps whose type it is), then fires proxy-build-config for each of those apps.
-// Does nothing and returns Ok when no proxy runs.
+// Does nothing and returns Ok when no proxy runs; kFailedPrecondition, changing
+// nothing, when a proxy that was started has died since (proxy:start again).
 Status RebuildProxy(Context& ctx);
 
 // The app's proxy type: its own setting, else the global one, else "nginx".

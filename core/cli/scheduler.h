@@ -70,6 +70,17 @@ inline int DefaultQuantity(const std::string& type) { return type == "web" ? 1 :
 // freeing their bridge addresses.
 Status RetireAllContainers(Context& ctx, const std::string& app);
 
+// The leftovers of a deploy of the app that never finished (berth was killed
+// half-way); the caller holds the app's deploy lock. Puts the proxy's upstreams
+// back on the current generation's web containers if the interrupted deploy
+// had already moved them, stops and removes its containers (generations above
+// the app's current one), marks its build record `interrupted` and removes its
+// workspace under $BERTH_ROOT/tmp. Returns what it did, one line each.
+Result<std::vector<std::string>> CleanUpInterruptedDeploy(Context& ctx, const std::string& app);
+
+// CleanUpInterruptedDeploy for every app that no deploy runs for (ps:retire).
+Result<std::vector<std::string>> CleanUpInterruptedDeploys(Context& ctx);
+
 // The generation of a scheduler container id (APP.TYPE.N.G); 0 for other ids.
 int GenerationOf(const std::string& container_id);
 

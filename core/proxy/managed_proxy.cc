@@ -130,6 +130,8 @@ int ManagedProxy::LivePid() const {
 
 bool ManagedProxy::Running() { return LivePid() != 0; }
 
+bool ManagedProxy::Died() { return PathExists(pid_path()) && LivePid() == 0; }
+
 Status ManagedProxy::RunChecked(const std::vector<std::string>& argv, const std::string& what) {
   ProcessSpec spec;
   spec.argv = argv;

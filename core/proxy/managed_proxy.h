@@ -23,6 +23,7 @@ class ManagedProxy : public Proxy {
   Status Stop() override;
   Status Reload() override;
   bool Running() override;
+  bool Died() override;
 
   // $root/proxy/TYPE, the live configuration in it and the daemon's pid file.
   std::string dir() const { return settings_.root + "/proxy/" + type_; }

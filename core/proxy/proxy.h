@@ -73,6 +73,9 @@ class Proxy {
   virtual Status Reload() = 0;
   // Whether the daemon from our pid file is alive.
   virtual bool Running() = 0;
+  // Whether the daemon was started and has gone without being stopped (killed,
+  // crashed): its pid file remains, its process does not.
+  virtual bool Died() { return false; }
 };
 
 // The proxy registered under `type` ("nginx", "haproxy"); kInvalidArgument for

@@ -4,6 +4,7 @@
 // ps_commands.cc); the deploy that follows needs health checks and the proxy,
 // which only berth-pipeline links.
 #include "core/cli/config_commands.h"
+#include "core/cli/deploy_lock.h"
 #include "core/cli/helpers.h"
 #include "core/cli/pipeline/pipeline_commands.h"
 #include "core/cli/ps_commands.h"
@@ -11,6 +12,23 @@
 
 namespace berth {
 namespace {
+
+// How long a config change, ps:restart or ps:scale waits for a running deploy
+// of the app (a push) before it gives up.
+constexpr std::chrono::minutes kQueuedDeployWait{3};
+
+// The app's deploy lock for a deploy that queues behind a running one: says
+// that it waits, and what `what` leaves undone when it gives up.
+Result<std::unique_ptr<DeployLock>> WaitForDeployLock(Context& ctx, const std::string& app,
+                                                      const std::string& what) {
+  auto lock = DeployLock::Acquire(ctx.env.root, app);
+  if (lock.ok() || lock.status().code() != StatusCode::kFailedPrecondition) return lock;
+  ctx.out.Detail("Waiting for the running deploy of " + app + " to finish");
+  ctx.out.Flush();
+  lock = DeployLock::Acquire(ctx.env.root, app, kQueuedDeployWait);
+  if (lock.ok()) return lock;
+  return Status(lock.status().code(), what + ": " + lock.status().message());
+}
 
 // The app a config command changed; "" for --global (nothing to redeploy).
 std::string ChangedApp(const Args& args) {
@@ -21,6 +39,10 @@ std::string ChangedApp(const Args& args) {
 Status Redeploy(Context& ctx, const Args& args, const std::string& description) {
   std::string app = ChangedApp(args);
   if (app.empty() || args.Has("no-restart")) return Status::Ok();
+  BERTH_ASSIGN_OR_RETURN(auto lock, WaitForDeployLock(ctx, app,
+                                                      "The config is saved, but " + app +
+                                                          " was not restarted with it (run `berth ps:restart " +
+                                                          app + "` later)"));
   return RedeployWithNewRelease(ctx, app, description);
 }
 
@@ -59,6 +81,7 @@ Status ClearAndDeploy(Context& ctx, const Args& args) {
 Status ScaleAndApply(Context& ctx, const Args& args) {
   if (args.positional.size() < 2 || args.Has("skip-deploy")) return PsScale(ctx, args);  // shown, or recorded only
   const std::string& app = args.positional[0];
+  BERTH_ASSIGN_OR_RETURN(auto lock, WaitForDeployLock(ctx, app, "The scale was not changed"));
   BERTH_ASSIGN_OR_RETURN(auto before, ctx.store->GetFormation(app));
   BERTH_RETURN_IF_ERROR(PsScale(ctx, args));
   BERTH_ASSIGN_OR_RETURN(auto releases, ctx.store->ListReleases(app));
@@ -80,6 +103,7 @@ Status ScaleAndApply(Context& ctx, const Args& args) {
 Status Restart(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 1, "ps:restart APP"));
   BERTH_ASSIGN_OR_RETURN(std::string app, ExistingApp(ctx, args));
+  BERTH_ASSIGN_OR_RETURN(auto lock, WaitForDeployLock(ctx, app, app + " was not restarted"));
   BERTH_ASSIGN_OR_RETURN(DeployTarget target, CurrentTarget(ctx, app));
   return DeployProcesses(ctx, app, target);
 }

@@ -17,7 +17,7 @@
 #include "core/cli/app_container.h"
 #include "core/cli/build_settings.h"
 #include "core/cli/git_settings.h"
-#include "core/cli/pipeline/deploy_lock.h"
+#include "core/cli/deploy_lock.h"
 #include "core/cli/pipeline/output_tee.h"
 #include "core/cli/proxy_custom_template.h"
 #include "core/cli/scheduler.h"
@@ -275,6 +275,9 @@ Result<int> DeployFromSource(Context& ctx, const DeploySource& source) {
                               source.app + "` to allow them");
   }
   BERTH_ASSIGN_OR_RETURN(auto lock, DeployLock::Acquire(ctx.env.root, source.app));
+  BERTH_ASSIGN_OR_RETURN(auto cleaned, CleanUpInterruptedDeploy(ctx, source.app));
+  if (!cleaned.empty()) ctx.out.Step("Cleaning up after an interrupted deploy of " + source.app);
+  for (const std::string& line : cleaned) ctx.out.Detail(line);
   std::string log_dir = ctx.env.root + "/builds/" + source.app;
   BERTH_RETURN_IF_ERROR(MakeDirs(log_dir, 0700));
   std::string log_path = log_dir + "/" + std::to_string(NowMs()) + ".log";
