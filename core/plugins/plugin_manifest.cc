@@ -13,7 +13,9 @@ namespace {
 // non-ASCII characters for whitespace (marzer/tomlplusplus#190, #295): those
 // outside strings and comments, where TOML allows no non-ASCII text anyway,
 // and the first one after a line-ending backslash in a """ string. Both are
-// refused here, before toml++ sees them.
+// refused here, before toml++ sees them. A quote opens a string only where a
+// value or key may start (after '=', '[', ',', '{', '.' or at a line start):
+// toml++ reads `1"""x` as no string at all.
 Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
   int line = 1;
   auto refuse = [&](std::string_view where) {
@@ -22,16 +24,19 @@ Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
   };
   auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
   auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+  char prev = '\n';  // the last ASCII character outside strings and blanks
   size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
     std::string_view three = text.substr(i, 3);
+    bool opens = std::string_view("=[,{.\n").find(prev) != std::string_view::npos;
     if (c == '\n') {
       ++line;
       ++i;
+      prev = '\n';
     } else if (c == '#') {
       while (i < text.size() && text[i] != '\n') ++i;
-    } else if (three == "'''" || three == "\"\"\"") {
+    } else if (opens && (three == "'''" || three == "\"\"\"")) {
       bool basic = c == '"';
       i += 3;
       while (i < text.size() && text.substr(i, 3) != three) {
@@ -55,16 +60,19 @@ Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
         ++i;
       }
       i += 3;
-    } else if (c == '"' || c == '\'') {
+      prev = '"';
+    } else if (opens && (c == '"' || c == '\'')) {
       ++i;
       while (i < text.size() && text[i] != c && text[i] != '\n') {
         if (c == '"' && text[i] == '\\') ++i;
         ++i;
       }
       if (i < text.size() && text[i] == c) ++i;
+      prev = '"';
     } else if (non_ascii(c)) {
       return refuse("outside a string or comment");
     } else {
+      if (!is_blank(c)) prev = c;
       ++i;
     }
   }

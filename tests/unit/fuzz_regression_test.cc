@@ -29,7 +29,9 @@ TEST(FuzzRegressionTest, AppJsonNumberOverflowIsAnError) {
 // behaviour) testing some non-ASCII characters for whitespace.
 TEST(FuzzRegressionTest, PluginTomlNonAsciiOutsideStringsIsAnError) {
   for (const char* text : {"\xef\xbb\x9f", "\xc2\xa1", "a = 1\n\xcc\xaa", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n",
-                           "s = \"\"\"\\  \n  \n \xc2\xa7\"\"\"\n"}) {
+                           "s = \"\"\"\\  \n  \n \xc2\xa7\"\"\"\n",
+                           // A quote glued to a value opens no string in toml++.
+                           "A = [1\"\"\"\xcd\xa2x\"\"\"]\n", "A = 1'\xc2\xa1'\n"}) {
     auto manifest = ParsePluginManifest(text, "plugin.toml");
     ASSERT_FALSE(manifest.ok()) << text;
     EXPECT_THAT(manifest.status().message(), HasSubstr("plugin.toml:"));
