@@ -110,9 +110,7 @@ check_probes() {
   assert_eq served "$(field proxy)" "$where: beta is reached through the proxy at $gateway"
 }
 
-# (`enter alpha web.1` does not find it: ids carry a generation, alpha.web.1.N.)
-alpha_web="$("$BERTH_BIN" network:report alpha --network-addresses | tr ' ' '\n' | sed -n 's/^\(alpha[.]web[.]1[.][^=]*\)=.*/\1/p')"
-run_berth enter alpha "$alpha_web" sh -c "$probe" sh "$secret" "$marker" "$BERTH_ROOT" "$beta_ip" "$gateway"
+run_berth enter alpha web.1 sh -c "$probe" sh "$secret" "$marker" "$BERTH_ROOT" "$beta_ip" "$gateway"
 check_probes "alpha's web container" "$out"
 
 "$BERTH_BIN" network:set alpha mode bridge >/dev/null  # one-off containers join the bridge too
