@@ -156,7 +156,14 @@ Status CheckContainer(Context& ctx, const std::string& app, Started& s, int port
   if (!outcome.log.empty()) ctx.out.Raw(outcome.log + (outcome.log.back() == '\n' ? "" : "\n"));
   if (!outcome.passed) {
     s.check_output = outcome.log;
-    return FailedPrecondition("The checks of " + s.id + " failed; the running release is unchanged");
+    std::string why = "The checks of " + s.id + " failed; the running release is unchanged";
+    // A container that is not running says why in its log's last lines (the
+    // OCI runtime's error when it could not start it).
+    if (!env.ContainerRunning(s.id)) {
+      auto tail = ctx.runtime.Logs(s.id, 5);
+      if (tail.ok() && !tail->empty()) why += ". Its last output:\n" + JoinStrings(*tail, "\n");
+    }
+    return FailedPrecondition(why);
   }
   return Status::Ok();
 }
