@@ -4,9 +4,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 
+#include "core/base/files.h"
+#include "core/base/validate.h"
 #include "core/cli/app_logs.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
@@ -145,6 +148,35 @@ Status LogsFailed(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// berth's own log (audit_log.cc): the last N lines, oldest first, of the
+// current file and the one rotated before it; --key keeps one key's lines.
+Status LogsAudit(Context& ctx, const Args& args) {
+  BERTH_RETURN_IF_ERROR(ExpectArgs(args, 0, "logs:audit [--num N] [--key NAME]"));
+  std::string num = args.Flag("num", "100");
+  if (num.empty() || num.size() > 9 || num.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument("--num takes a number of lines, not '" + num.substr(0, 40) + "'");
+  }
+  size_t limit = std::stoul(num);
+  std::string key = args.Flag("key");
+  if (!key.empty()) BERTH_RETURN_IF_ERROR(ValidateSimpleName("key name", key));
+  std::vector<std::string> lines;
+  for (const char* file : {"/logs/berth.1.log", "/logs/berth.log"}) {
+    auto text = ReadFile(ctx.env.root + file);
+    if (!text.ok()) continue;
+    for (size_t pos = 0; pos < text->size();) {
+      size_t eol = std::min(text->find('\n', pos), text->size());
+      std::string line = text->substr(pos, eol - pos);
+      pos = eol + 1;
+      if (key.empty() || line.find(" key=" + key + " ") != std::string::npos) {
+        lines.push_back(std::move(line));
+      }
+    }
+  }
+  size_t first = limit == 0 || lines.size() <= limit ? 0 : lines.size() - limit;
+  for (size_t i = first; i < lines.size(); ++i) ctx.out.Line(lines[i]);
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterLogsCommands(CommandRegistry& registry) {
@@ -158,6 +190,12 @@ void RegisterLogsCommands(CommandRegistry& registry) {
        .summary = "Show the output of the app's last failed deploy (its checks and the new "
                   "containers' logs), kept until the next one fails; --all: of every app",
        .handler = LogsFailed, .flags = {{"all"}}},
+      {.name = "logs:audit", .usage = "logs:audit [--num N] [--key NAME]",
+       .summary = "Show berth's audit log: one line per command with the key, its fingerprint, "
+                  "the command (secrets redacted) and the outcome; the last N lines (100; 0: all), "
+                  "of one key with --key (admin keys only)",
+       .handler = LogsAudit, .flags = {{"num", true}, {"key", true}}, .takes_app = false,
+       .access = KeyAccess::kAdmin},
   }});
 }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "core/base/files.h"
 #include "core/cli/app_logs.h"
 #include "core/cli/logs_failed.h"
 #include "tests/unit/command_fixture.h"
@@ -76,6 +77,24 @@ TEST_F(LogsTest, AnAppThatWasNeverDeployedIsAnErrorNotAnEmptyLog) {
   EXPECT_EQ(Run({"logs", "demo", "-t"}).code(), StatusCode::kFailedPrecondition);
   AddContainer("demo.web.1.1", {At(1, "stdout up")});
   EXPECT_TRUE(RunOk({"logs", "demo"}));
+}
+
+TEST_F(LogsTest, AuditShowsTheLastLinesOfTheLogAndItsRotatedPartOldestFirst) {
+  ASSERT_TRUE(MakeDirs(env_.root + "/logs").ok());
+  auto line = [](int n, const std::string& key) {
+    return "2026-01-01T00:00:0" + std::to_string(n) + ".000+0000 info key=" + key +
+           " fingerprint=- via=ssh user=berth command=\"apps:list\" result=ok exit=0 ms=1.00\n";
+  };
+  ASSERT_TRUE(WriteFileAtomic(env_.root + "/logs/berth.1.log", line(1, "dev") + line(2, "admin"), 0600).ok());
+  ASSERT_TRUE(WriteFileAtomic(env_.root + "/logs/berth.log", line(3, "dev") + line(4, "ci"), 0600).ok());
+  ASSERT_TRUE(RunOk({"logs:audit"}));
+  EXPECT_EQ(out(), line(1, "dev") + line(2, "admin") + line(3, "dev") + line(4, "ci"));
+  ASSERT_TRUE(RunOk({"logs:audit", "--num", "1"}));
+  EXPECT_EQ(out(), line(4, "ci"));
+  ASSERT_TRUE(RunOk({"logs:audit", "--key", "dev"}));
+  EXPECT_EQ(out(), line(1, "dev") + line(3, "dev"));
+  EXPECT_EQ(Run({"logs:audit", "--num", "x"}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Run({"logs:audit", "--key", "../x"}).code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(LogsTest, ShowsTheLastHundredLinesUnlessToldHowMany) {
