@@ -3,6 +3,7 @@
 // the validator refuses never replaces the live one.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -130,6 +131,21 @@ TEST_F(ProxyApplyTest, PidFileOfAnotherProgramIsNotTheProxy) {
   EXPECT_FALSE(nginx.Running());
   ASSERT_TRUE(WriteFileAtomic(nginx.pid_path(), "garbage").ok());
   EXPECT_FALSE(nginx.Running());
+}
+
+TEST_F(ProxyApplyTest, AProxyWhosePidFileOutlivedItDiedAndStopForgetsIt) {
+  NginxProxy nginx(runner_, Settings(), "");
+  EXPECT_FALSE(nginx.Died()) << "never started";
+  ASSERT_TRUE(MakeDirs(nginx.dir()).ok());
+  pid_t gone = ::fork();
+  ASSERT_GE(gone, 0);
+  if (gone == 0) ::_exit(0);
+  ::waitpid(gone, nullptr, 0);
+  ASSERT_TRUE(WriteFileAtomic(nginx.pid_path(), std::to_string(gone) + "\n").ok());
+  EXPECT_TRUE(nginx.Died()) << "killed: its pid file names a process that is gone";
+  EXPECT_FALSE(nginx.Running());
+  EXPECT_TRUE(nginx.Stop().ok());
+  EXPECT_FALSE(nginx.Died()) << "proxy:stop removed the pid file";
 }
 
 TEST_F(ProxyApplyTest, HaproxyBundlesCertificatesAndWritesACrtList) {
