@@ -9,7 +9,6 @@
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
 #include "core/cli/scheduler.h"
-#include "core/cli/scheduler.h"
 #include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
@@ -190,10 +189,6 @@ Status PsRetire(Context& ctx, const Args&) {
     ctx.out.Detail("Removed " + id);
     ++retired;
   }
-  // What deploys that were killed half-way left: their containers, build
-  // records and workspaces.
-  BERTH_ASSIGN_OR_RETURN(auto cleaned, CleanUpInterruptedDeploys(ctx));
-  for (const std::string& line : cleaned) ctx.out.Detail(line);
   // What deploys that were killed half-way left: their containers, build
   // records and workspaces.
   BERTH_ASSIGN_OR_RETURN(auto cleaned, CleanUpInterruptedDeploys(ctx));

@@ -363,17 +363,5 @@ TEST_F(ContainersCommandTest, EnterFindsAProcessContainerByTypeAndNumberWithoutI
   EXPECT_EQ(Run({"enter", "demo", "demo.web.2"}).code(), StatusCode::kNotFound);
 }
 
-TEST_F(ContainersCommandTest, EnterFindsAProcessContainerByTypeAndNumberWithoutItsGeneration) {
-  AddRunning("demo.web.1.3", {});
-  AddRunning("demo.web.12.3", {});
-  ASSERT_TRUE(RunOk({"enter", "demo", "web.12", "id"}));
-  ASSERT_TRUE(RunOk({"enter", "demo", "demo.web.1", "id"}));
-  ASSERT_EQ(runtime_.execs.size(), 2u);
-  EXPECT_EQ(runtime_.execs[0].first, "demo.web.12.3");
-  EXPECT_THAT(runtime_.execs[0].second, ElementsAre("id"));
-  EXPECT_EQ(runtime_.execs[1].first, "demo.web.1.3");
-  EXPECT_EQ(Run({"enter", "demo", "demo.web.2"}).code(), StatusCode::kNotFound);
-}
-
 }  // namespace
 }  // namespace berth::test
