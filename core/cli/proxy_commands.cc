@@ -23,22 +23,7 @@ Status ValidateType(const std::string& type) {
 Status Start(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ExpectArgs(args, 0, "proxy:start"));
   BERTH_ASSIGN_OR_RETURN(std::string type, ProxyTypeOf(ctx, ""));
-  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
-  BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
-  if (proxy->Running()) {
-    ctx.out.Step(type + " is already running");
-    return Status::Ok();
-  }
-  BERTH_ASSIGN_OR_RETURN(auto mine, RoutesOfType(ctx, type));
-  ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) + " (https " +
-               std::to_string(settings.https_port) + ")");
-  BERTH_RETURN_IF_ERROR(proxy->Apply(mine));
-  BERTH_RETURN_IF_ERROR(proxy->Start());
-  for (const auto& r : mine) {
-    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
-  }
-  ctx.out.Step(type + " is serving " + std::to_string(mine.size()) + " app(s)");
-  return Status::Ok();
+  return StartProxy(ctx, type);
 }
 
 Status Stop(Context& ctx, const Args& args) {

@@ -223,6 +223,34 @@ Result<ProxySettings> LoadProxySettings(Context& ctx) {
   return s;
 }
 
+Status StartProxy(Context& ctx, const std::string& type) {
+  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
+  BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
+  if (proxy->Running()) {
+    ctx.out.Step(type + " is already running");
+    return Status::Ok();
+  }
+  BERTH_ASSIGN_OR_RETURN(auto mine, RoutesOfType(ctx, type));
+  ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) + " (https " +
+               std::to_string(settings.https_port) + ")");
+  BERTH_RETURN_IF_ERROR(proxy->Apply(mine));
+  BERTH_RETURN_IF_ERROR(proxy->Start());
+  for (const auto& r : mine) {
+    BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
+  }
+  ctx.out.Step(type + " is serving " + std::to_string(mine.size()) + " app(s)");
+  return Status::Ok();
+}
+
+Status StartDiedProxies(Context& ctx) {
+  BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
+  for (const auto& type : ProxyTypes()) {
+    BERTH_ASSIGN_OR_RETURN(auto proxy, MakeProxy(type, ctx.runner, settings));
+    if (proxy->Died()) BERTH_RETURN_IF_ERROR(StartProxy(ctx, type));
+  }
+  return Status::Ok();
+}
+
 Status RebuildProxy(Context& ctx) {
   BERTH_ASSIGN_OR_RETURN(ProxySettings settings, LoadProxySettings(ctx));
   std::vector<std::unique_ptr<Proxy>> running;

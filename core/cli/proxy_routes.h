@@ -38,6 +38,14 @@ Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& typ
 // nothing, when a proxy that was started has died since (proxy:start again).
 Status RebuildProxy(Context& ctx);
 
+// Renders the configuration of every app served by proxy `type` and starts it
+// (proxy:start); says so when it already runs.
+Status StartProxy(Context& ctx, const std::string& type);
+
+// Starts again each proxy that was started and is not running any more (a
+// reboot, a crash): ps:restore does this once the apps' containers are back.
+Status StartDiedProxies(Context& ctx);
+
 // The app's proxy type: its own setting, else the global one, else "nginx".
 // An empty `app` gives the global type.
 Result<std::string> ProxyTypeOf(Context& ctx, const std::string& app);

@@ -198,7 +198,8 @@ void RegisterPsCommands(CommandRegistry& registry) {
        .summary = "Start an app's stopped containers again (their logs continue)",
        .handler = PsStart},
       {.name = "ps:restore", .usage = "ps:restore [APP|--all]",
-       .summary = "Start every container that should be running but is not (after a reboot)",
+       .summary = "Start every container that should be running but is not (after a reboot); "
+                  "without APP, also the proxy if it went down",
        .handler = PsRestore, .flags = {{"all"}}},
       {.name = "ps:restart", .usage = "ps:restart APP",
        .summary = "Start the current release in fresh containers, then retire the old ones",

@@ -12,6 +12,7 @@
 #include "core/cli/app_container.h"
 #include "core/cli/containers_commands.h"
 #include "core/cli/helpers.h"
+#include "core/cli/proxy_routes.h"
 #include "core/plugins/trigger_catalogue.h"
 #include "core/state/sqlite_store.h"
 
@@ -136,6 +137,8 @@ Status PsRestore(Context& ctx, const Args& args) {
   }
   BERTH_RETURN_IF_ERROR(NeedRoot(ctx));
   std::vector<Status> results = ForEachAppInParallel(ctx, apps, RestoreApp);
+  // After a reboot the proxy is down too; it comes back once the upstreams are.
+  if (args.positional.empty()) BERTH_RETURN_IF_ERROR(StartDiedProxies(ctx));
   BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostRestore, apps, "", ""}));
   std::string failed;
   Status first_failure;

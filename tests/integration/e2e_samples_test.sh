@@ -6,7 +6,7 @@
 # unknown Host gets berth's 404 page. A web container resolves its own name
 # without DNS (Python's http.server looks it up at every start). Then a
 # "reboot": every shim and container killed with -9, the apps no longer
-# answer; `ps:restore --all` brings every app back behind the proxy, each
+# answer; `ps:restore --all` brings every app and the killed proxy back, each
 # reaching its own containers (the nodejs sample needs the npm registry: it is
 # in push_nodejs_test.sh).
 set -euo pipefail
@@ -60,6 +60,12 @@ assert_eq 1 "$((code != 0))" "the app user cannot change /etc/hosts"
 for app in "${apps[@]}"; do
   kill_container_hard "$(web_id "$app")"
 done
+# The proxy goes down with the machine too: ps:restore starts it again once
+# the containers are back.
+master="$(cat "$BERTH_ROOT/proxy/nginx/nginx.pid")"
+mapfile -t workers < <(pgrep -P "$master")
+kill -9 "$master" "${workers[@]}"
+wait_for 10 sh -c "! kill -0 $master 2>/dev/null" || fail "nginx did not die"
 for app in "${apps[@]}"; do
   down="$(e2e_get "$app.berth.test")"
   assert_not_contains "$down" "200 hello" "$app does not answer once its container is killed ($down)"
@@ -68,6 +74,7 @@ started=$SECONDS
 push_ssh ps:restore --all
 echo "ps:restore --all took $((SECONDS - started)) s"
 assert_eq 0 "$code" "ps:restore --all over ssh succeeds: $out"
+assert_contains "$out" "Starting nginx" "ps:restore starts the proxy that went down"
 answers() { [[ "$(e2e_get "$1.berth.test")" == "200 "*"hello from $1"* ]]; }
 for app in "${apps[@]}"; do
   assert_contains "$out" "Restoring $app" "ps:restore restores $app"
