@@ -1,8 +1,11 @@
 // config:* — app and global config vars. Values are stored and returned exactly
 // as given (any bytes but NUL) and never evaluated.
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include "core/base/base64.h"
+#include "core/base/env_file.h"
 #include "core/base/shell_words.h"
 #include "core/base/validate.h"
 #include "core/cli/config_commands.h"
@@ -61,22 +64,6 @@ Status Keys(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
-// "KEY" -> "\"value\"" with \, ", $, ` and newlines escaped, as a dotenv file.
-std::string EnvfileQuote(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '$': out += "\\$"; break;
-      case '`': out += "\\`"; break;
-      case '\n': out += "\\n"; break;
-      default: out += c;
-    }
-  }
-  return out + "\"";
-}
-
 Status Export(Context& ctx, const Args& args) {
   Scope scope;
   std::vector<std::string> rest;
@@ -85,9 +72,11 @@ Status Export(Context& ctx, const Args& args) {
   std::string format = args.Flag("format", "exports");
   constexpr auto kUtf8Replace = nlohmann::json::error_handler_t::replace;
   if (format == "exports") {
-    for (const auto& [k, v] : vars) ctx.out.Line("export " + k + "=" + ShellQuote(v));
+    ctx.out.Raw(FormatEnvFile(vars, EnvFileFormat::kExports));
   } else if (format == "envfile") {
-    for (const auto& [k, v] : vars) ctx.out.Line(k + "=" + EnvfileQuote(v));
+    ctx.out.Raw(FormatEnvFile(vars, EnvFileFormat::kEnvfile));
+  } else if (format == "shell") {
+    ctx.out.Raw(FormatEnvFile(vars, EnvFileFormat::kShell));
   } else if (format == "json") {
     nlohmann::json j = nlohmann::json::object();
     for (const auto& [k, v] : vars) j[k] = v;
@@ -96,12 +85,9 @@ Status Export(Context& ctx, const Args& args) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& [k, v] : vars) j.push_back({{"name", k}, {"value", v}});
     ctx.out.Line(j.dump(-1, ' ', false, kUtf8Replace));
-  } else if (format == "shell" || format == "docker-args") {
+  } else if (format == "docker-args") {
     std::string line;
-    for (const auto& [k, v] : vars) {
-      if (!line.empty()) line += ' ';
-      line += (format == "docker-args" ? "--env=" : "") + k + "=" + ShellQuote(v);
-    }
+    for (const auto& [k, v] : vars) line += (line.empty() ? "--env=" : " --env=") + k + "=" + ShellQuote(v);
     ctx.out.Line(line);
   } else {
     return InvalidArgument("Invalid --format value '" + format +
@@ -110,7 +96,69 @@ Status Export(Context& ctx, const Args& args) {
   return Status::Ok();
 }
 
+// A JSON object of string values, as `config:export --format json` writes.
+Result<EnvMap> ParseJsonEnv(std::string_view text, bool encoded) {
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return InvalidArgument("Invalid JSON: give an object of string values, as config:export --format json writes");
+  }
+  EnvMap vars;
+  for (const auto& [key, value] : doc.items()) {
+    BERTH_RETURN_IF_ERROR(ValidateEnvKey(key));
+    if (!value.is_string()) return InvalidArgument("Value of " + key + " is not a JSON string");
+    std::string text_value = value.get<std::string>();
+    if (encoded) {
+      auto decoded = Base64Decode(text_value);
+      if (!decoded.ok()) return InvalidArgument("Value of " + key + ": " + decoded.status().message());
+      text_value = std::move(*decoded);
+    }
+    BERTH_RETURN_IF_ERROR(ValidateEnvValue(key, text_value));
+    vars[key] = std::move(text_value);
+  }
+  return vars;
+}
+
 }  // namespace
+
+Result<ConfigImportResult> ConfigImport(Context& ctx, const Args& args) {
+  std::vector<std::string> rest;
+  BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
+  if (!rest.empty()) {
+    return InvalidArgument("Usage: berth config:import APP|--global [--format envfile|json] [--replace] "
+                           "[--encoded] [--no-restart] < FILE");
+  }
+  std::string format = args.Flag("format", "envfile");
+  if (format != "envfile" && format != "json") {
+    return InvalidArgument("Invalid --format value '" + format + "': use envfile or json");
+  }
+  std::string text(std::istreambuf_iterator<char>(ctx.in), std::istreambuf_iterator<char>{});
+  bool encoded = args.Has("encoded");
+  auto parsed = format == "json" ? ParseJsonEnv(text, encoded) : ParseEnvFile(text, encoded);
+  if (!parsed.ok()) return InvalidArgument("Nothing was imported. " + parsed.status().message());
+  EnvMap vars = std::move(*parsed);
+  if (vars.empty()) return InvalidArgument("At least one env pair must be given (on stdin)");
+  ConfigImportResult result;
+  for (const auto& [k, v] : vars) result.keys.push_back(k);
+  if (args.Has("replace")) {
+    BERTH_ASSIGN_OR_RETURN(EnvMap old, ctx.store->GetEnv(scope));
+    for (const auto& [k, v] : old) {
+      if (!vars.contains(k)) result.removed.push_back(k);
+    }
+  }
+  BERTH_RETURN_IF_ERROR(ctx.store->SetEnv(scope, vars));
+  if (!result.removed.empty()) BERTH_RETURN_IF_ERROR(ctx.store->UnsetEnv(scope, result.removed));
+  ctx.out.Step("Importing " + std::to_string(vars.size()) + " config vars");  // names only: values may be secrets
+  for (const auto& k : result.keys) ctx.out.Detail(k);
+  for (const auto& k : result.removed) ctx.out.Step("Unsetting " + k);
+  std::vector<std::string> set_args = {ScopeName(scope), "set"};
+  for (const auto& [k, v] : vars) set_args.push_back(k + "=" + v);
+  BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostConfigUpdate, set_args, scope.app, ""}));
+  if (result.removed.empty()) return result;
+  std::vector<std::string> unset_args = {ScopeName(scope), "unset"};
+  unset_args.insert(unset_args.end(), result.removed.begin(), result.removed.end());
+  BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostConfigUpdate, unset_args, scope.app, ""}));
+  return result;
+}
 
 Status ConfigSet(Context& ctx, const Args& args) {
   std::vector<std::string> pairs;
@@ -191,6 +239,11 @@ void RegisterConfigCommands(CommandRegistry& registry) {
        .usage = "config:set APP|--global [--encoded] [--no-restart] KEY=VALUE...",
        .summary = "Set one or more config vars", .handler = PipelineHandler("config:set"), .flags = write_flags,
        .redact_values = true},
+      {.name = "config:import",
+       .usage = "config:import APP|--global [--format envfile|json] [--replace] [--encoded] [--no-restart] < FILE",
+       .summary = "Set the config vars of a document on stdin (what config:export writes)",
+       .handler = PipelineHandler("config:import"),
+       .flags = {{"global"}, {"no-restart"}, {"encoded"}, {"replace"}, {"format", true}}},
       {.name = "config:unset", .usage = "config:unset APP|--global [--no-restart] KEY...",
        .summary = "Unset one or more config vars", .handler = PipelineHandler("config:unset"), .flags = write_flags},
       {.name = "config:clear", .usage = "config:clear APP|--global [--no-restart]",

@@ -65,6 +65,13 @@ Status SetAndDeploy(Context& ctx, const Args& args) {
   return Redeploy(ctx, args, "Set " + KeysOf(AfterApp(args), /*pairs=*/true));
 }
 
+Status ImportAndDeploy(Context& ctx, const Args& args) {
+  BERTH_ASSIGN_OR_RETURN(ConfigImportResult imported, ConfigImport(ctx, args));
+  std::string description = "Import " + KeysOf(imported.keys, /*pairs=*/false);
+  if (!imported.removed.empty()) description += "; unset " + KeysOf(imported.removed, /*pairs=*/false);
+  return Redeploy(ctx, args, description);
+}
+
 Status UnsetAndDeploy(Context& ctx, const Args& args) {
   BERTH_RETURN_IF_ERROR(ConfigUnset(ctx, args));
   return Redeploy(ctx, args, "Unset " + KeysOf(AfterApp(args), /*pairs=*/false));
@@ -112,6 +119,7 @@ Status Restart(Context& ctx, const Args& args) {
 
 void AddDeployHandlers(PipelineHandlers& handlers) {
   handlers["config:set"] = SetAndDeploy;
+  handlers["config:import"] = ImportAndDeploy;
   handlers["config:unset"] = UnsetAndDeploy;
   handlers["config:clear"] = ClearAndDeploy;
   handlers["ps:scale"] = ScaleAndApply;

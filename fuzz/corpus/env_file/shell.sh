@@ -1,0 +1,2 @@
+A='1' QUOTES='it'\''s $HOME' MULTI='a
+b'
