@@ -180,7 +180,9 @@ if timeout 60 ssh "${port_opt[@]}" "${ssh_opts[@]}" "$berth_user@localhost" apps
 else
   demo apps:create demo || die "berth did not answer over ssh; see the output above"
 fi
-demo config:set demo GREETING=hello
+# --no-restart: on a re-run the app is deployed, and the proxy (started below) may
+# be down after a reboot; the push below deploys with the var anyway.
+demo config:set --no-restart demo GREETING=hello
 demo config:get demo GREETING
 demo apps:list
 demo apps:report demo
