@@ -110,4 +110,13 @@ Result<std::optional<std::set<std::string, std::less<>>>> VisibleApps(const Envi
   return Apps(std::move(rights.apps));
 }
 
+Status GrantCreatorAccess(const Environment& env, Store& store, const std::string& app) {
+  if (!env.via_ssh) return Status::Ok();
+  Status granted = store.GrantAppAccess(app, env.key_name);
+  if (granted.ok() || granted.code() == StatusCode::kNotFound) return Status::Ok();
+  return Status(granted.code(), "Created " + app + " but could not give the key " + env.key_name +
+                                    " access to it: " + granted.message() +
+                                    ". An admin can: berth acl:add " + app + " " + env.key_name);
+}
+
 }  // namespace berth

@@ -36,6 +36,11 @@ Result<KeyRights> LoadKeyRights(Store& store, std::string_view key_name);
 Status CheckKeyAccess(const Environment& env, Store& store, std::string_view command,
                       const CommandSpec* spec, const Args& args);
 
+// The creator owns its app: over ssh, puts the connected key on the ACL of
+// `app`, just made by apps:create or a first push, before post-create fires.
+// A key berth does not list (an authorized_keys line added by hand) owns nothing.
+Status GrantCreatorAccess(const Environment& env, Store& store, const std::string& app);
+
 // The apps the acting key may list: nullopt (all of them) for local runs and
 // admin keys.
 Result<std::optional<std::set<std::string, std::less<>>>> VisibleApps(const Environment& env,

@@ -27,6 +27,7 @@ Status Create(Context& ctx, const Args& args) {
   BERTH_ASSIGN_OR_RETURN(std::string app, AppArg(args));
   BERTH_RETURN_IF_ERROR(ctx.store->CreateApp(app));
   ctx.out.Step("Creating " + app + "...");
+  BERTH_RETURN_IF_ERROR(GrantCreatorAccess(ctx.env, *ctx.store, app));
   return ctx.plugins.Fire({triggers::kPostCreate, {app}, app, ""});
 }
 

@@ -2,7 +2,6 @@
 
 #include "core/base/files.h"
 #include "core/cli/acl.h"
-#include "core/cli/acl_creator.h"
 #include "core/cli/help.h"
 #include "core/plugins/trigger_catalogue.h"
 #include "core/state/sqlite_store.h"
@@ -175,8 +174,8 @@ Status Dispatch(const std::vector<std::string>& words, const GlobalFlags& global
     return PermissionDenied(std::string(spec->name) +
                             " changes the host and can only be run there, as root");
   }
-  CreatorGrantingHost plugins(services.plugins, store.get(), env);
-  Context ctx{store.get(), plugins, services.runner, out, services.in, env, services.runtime};
+  Context ctx{store.get(), services.plugins, services.runner, out, services.in, env,
+              services.runtime};
   if (spec->handler == nullptr) return Internal(std::string(spec->name) + " has no handler here");
   return spec->handler(ctx, args);
 }

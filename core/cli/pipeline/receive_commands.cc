@@ -6,6 +6,7 @@
 
 #include "core/base/files.h"
 #include "core/base/validate.h"
+#include "core/cli/acl.h"
 #include "core/cli/git_settings.h"
 #include "core/cli/helpers.h"
 #include "core/cli/pipeline/deploy_pipeline.h"
@@ -44,6 +45,7 @@ Status CreateOnPush(Context& ctx, const std::string& app) {
   if (!created.ok() && created.code() != StatusCode::kAlreadyExists) return created;
   if (created.ok()) {
     std::cerr << "-----> Creating " << app << "...\n";
+    BERTH_RETURN_IF_ERROR(GrantCreatorAccess(ctx.env, *ctx.store, app));
     BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kPostCreate, {app}, app, ""}));
   }
   return Status::Ok();
