@@ -48,31 +48,29 @@ void DirectoryPluginHost::BuildIndex() {
   std::set<std::string> seen;
   for (const PluginDirectory& root : options_.directories) {
     for (const std::string& name : ListDir(root.path)) {
-      std::string dir = root.path + "/" + name;
-      if (!ValidateSimpleName("plugin name", name).ok() || !IsDir(dir)) continue;
+      if (!ValidateSimpleName("plugin name", name).ok()) continue;
       if (!seen.insert(name).second) continue;
-      Plugin plugin{name, dir, root.bundled, {}};
-      for (const std::string& file : ListDir(dir)) {
-        if (FindTrigger(file) != nullptr && IsExecutableFile(dir + "/" + file)) {
-          plugin.triggers.insert(file);
-        }
-      }
-      plugins_.push_back(std::move(plugin));
+      plugins_.push_back(Plugin{name, root.path + "/" + name, root.bundled});
     }
   }
   std::sort(plugins_.begin(), plugins_.end(),
             [](const Plugin& a, const Plugin& b) { return a.name < b.name; });
-  for (const Plugin& p : plugins_) {
-    for (const std::string& t : p.triggers) by_trigger_[t].push_back(&p);
-  }
 }
 
 const std::vector<const DirectoryPluginHost::Plugin*>& DirectoryPluginHost::Implementers(
     std::string_view trigger) {
   static const std::vector<const Plugin*> kNone;
+  if (FindTrigger(trigger) == nullptr) return kNone;  // only catalogue names reach the disk
   BuildIndex();
-  auto it = by_trigger_.find(trigger);
-  return it == by_trigger_.end() ? kNone : it->second;
+  auto [it, inserted] = by_trigger_.try_emplace(std::string(trigger));
+  if (inserted) {
+    // One stat per plugin, and only for the trigger being fired: an entry that
+    // is not a folder has no executable inside it either.
+    for (const Plugin& p : plugins_) {
+      if (IsExecutableFile(p.dir + "/" + std::string(trigger))) it->second.push_back(&p);
+    }
+  }
+  return it->second;
 }
 
 void DirectoryPluginHost::Trace(const std::vector<std::string>& argv) {
@@ -156,7 +154,7 @@ Status DirectoryPluginHost::FireAt(const std::string& plugin_dir, const TriggerR
   const TriggerSpec* spec = FindTrigger(request.trigger);
   if (spec == nullptr) return Internal("trigger " + std::string(request.trigger) + " is not in the catalogue");
   if (!IsExecutableFile(plugin_dir + "/" + std::string(request.trigger))) return Status::Ok();
-  Plugin plugin{plugin_dir.substr(plugin_dir.rfind('/') + 1), plugin_dir, false, {}};
+  Plugin plugin{plugin_dir.substr(plugin_dir.rfind('/') + 1), plugin_dir, false};
   return FireOne(*spec, plugin, request);
 }
 
@@ -184,11 +182,16 @@ std::vector<PluginInfo> DirectoryPluginHost::ListPlugins() {
   BuildIndex();
   std::vector<PluginInfo> out;
   for (const Plugin& p : plugins_) {
+    if (!IsDir(p.dir)) continue;
     PluginInfo info;
     info.name = p.name;
     info.dir = p.dir;
     info.bundled = p.bundled;
-    info.triggers.assign(p.triggers.begin(), p.triggers.end());
+    for (const std::string& file : ListDir(p.dir)) {
+      if (FindTrigger(file) != nullptr && IsExecutableFile(p.dir + "/" + file)) {
+        info.triggers.push_back(file);
+      }
+    }
     auto manifest = LoadPluginManifest(p.dir);
     if (manifest.ok()) {
       info.version = manifest->version;

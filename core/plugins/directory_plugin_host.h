@@ -1,7 +1,8 @@
 // DirectoryPluginHost: plugins found as folders in a list of directories
-// (berth's bundled plugins, then $BERTH_ROOT/plugins/enabled). The index of
-// which plugin implements which trigger is built once per process, on first use,
-// from directory listings alone.
+// (berth's bundled plugins, then $BERTH_ROOT/plugins/enabled). Nothing is read
+// until a trigger fires: then one listing of each directory finds the plugins,
+// and one stat per plugin finds who implements that trigger (remembered for the
+// rest of the process). No plugin process starts for a trigger nobody implements.
 #pragma once
 
 #include <map>
@@ -49,7 +50,6 @@ class DirectoryPluginHost : public PluginHost {
     std::string name;
     std::string dir;
     bool bundled = false;
-    std::set<std::string> triggers;
   };
 
   void BuildIndex();
@@ -67,7 +67,8 @@ class DirectoryPluginHost : public PluginHost {
   Output& out_;
   PluginHostOptions options_;
   bool indexed_ = false;
-  std::vector<Plugin> plugins_;  // sorted by name
+  std::vector<Plugin> plugins_;  // sorted by name; entries not checked to be folders
+  // Filled per trigger on first use.
   std::map<std::string, std::vector<const Plugin*>, std::less<>> by_trigger_;
 };
 

@@ -105,6 +105,13 @@ set -e
 assert_eq 0 "$code" "ssh-keys:add tester into the user's authorized_keys: $out"
 assert_eq "$user" "$(stat -c %U "$keys")" "authorized_keys belongs to the user"
 assert_eq "$user" "$(stat -c %U "$home/.ssh")" "the .ssh dir belongs to the user"
+# Without BERTH_AUTHORIZED_KEYS berth finds the file through the user's passwd
+# entry (getpwnam, from the static glibc of the berth command).
+ssh-keygen -q -t ed25519 -N '' -C "lookup@berth-test" -f "$work/lookup-key"
+BERTH_USER="$user" "$bin" ssh-keys:add lookup "$work/lookup-key.pub" >/dev/null
+assert_contains "$(cat "$keys")" "--key lookup " "ssh-keys:add finds the user's home by its passwd entry"
+BERTH_USER="$user" "$bin" ssh-keys:remove lookup >/dev/null
+assert_not_contains "$(cat "$keys")" "--key lookup " "and ssh-keys:remove removes the key there"
 
 berth_start_test_sshd "$work" "AuthorizedKeysFile $keys" "AllowUsers $user" "PermitRootLogin no"
 echo "sshd listens on 127.0.0.1:$BERTH_SSHD_PORT (pid $BERTH_SSHD_PID), user $user"
