@@ -44,6 +44,37 @@ Status BridgeNetwork::Ip(std::vector<std::string> args) {
   return Checked(std::move(args));
 }
 
+Status BridgeNetwork::IpBatch(std::vector<std::string> globals,
+                              const std::vector<std::vector<std::string>>& commands) {
+  std::vector<std::string> argv = {"ip"};
+  argv.insert(argv.end(), globals.begin(), globals.end());
+  argv.insert(argv.end(), {"-batch", "-"});
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.timeout = std::chrono::seconds(10);
+  for (const auto& command : commands) {
+    std::string line;
+    for (const auto& word : command) line += (line.empty() ? "" : " ") + word;
+    spec.stdin_data += line + "\n";
+  }
+  BERTH_ASSIGN_OR_RETURN(ProcessResult result, runner_.Run(spec));
+  if (result.ok()) return Status::Ok();
+  // ip reports "Command failed -:N" for the Nth line of its input.
+  std::string failed = "ip";
+  for (const auto& g : globals) failed += " " + g;
+  size_t at = result.err.rfind("Command failed -:");
+  size_t n = at == std::string::npos ? 0 : std::strtoul(result.err.c_str() + at + 17, nullptr, 10);
+  if (n >= 1 && n <= commands.size()) {
+    for (const auto& word : commands[n - 1]) failed += " " + word;
+  } else {
+    failed += " -batch";
+  }
+  std::string err = result.err.substr(0, at == std::string::npos ? result.err.size() : at);
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  return Internal("`" + failed + "` failed: " +
+                  (err.empty() ? "exit " + std::to_string(result.exit_code) : err));
+}
+
 namespace {
 
 // NAME's path in $PATH or the sbin directories, or "" when it is not installed.
@@ -131,7 +162,7 @@ Status BridgeNetwork::EnsureOutboundNat() {
 
 Status BridgeNetwork::EnsureBridge() {
   const std::string& br = config_.bridge;
-  if (Ip({"link", "show", "dev", br}).ok()) return Ip({"link", "set", "dev", br, "up"});
+  if (Ip({"link", "set", "dev", br, "up"}).ok()) return Status::Ok();  // it exists
   Status made = Ip({"link", "add", "name", br, "type", "bridge"});
   // Another berth may have created it at the same moment.
   if (!made.ok() && !Ip({"link", "show", "dev", br}).ok()) return made;
@@ -186,33 +217,33 @@ Result<ContainerNetwork> BridgeNetwork::Plumb(const std::string& container_id,
   BERTH_ASSIGN_OR_RETURN(uint32_t numeric, ParseIpv4(address));
   std::string ns = NetnsName(container_id);
   std::string host = HostVethName(numeric);
-  std::string peer = "bp" + host.substr(2);
   std::string cidr = address + "/" + std::to_string(config_.subnet.prefix);
   std::string gateway = FormatIpv4(config_.subnet.Gateway());
-  std::vector<std::vector<std::string>> steps = {
+  // Two ip processes: the host's side (the namespace, the veth pair with its
+  // peer made as eth0 inside it, the bridge port), then the namespace's side.
+  Status s = IpBatch({}, {
       {"netns", "add", ns},
-      {"link", "add", "name", host, "type", "veth", "peer", "name", peer},
-      {"link", "set", "dev", peer, "netns", ns},
-      {"-n", ns, "link", "set", "dev", peer, "name", "eth0"},
-      {"-n", ns, "addr", "add", cidr, "dev", "eth0"},
-      {"-n", ns, "link", "set", "dev", "lo", "up"},
-      {"-n", ns, "link", "set", "dev", "eth0", "up"},
-      {"-n", ns, "route", "add", "default", "via", gateway},
+      {"link", "add", "name", host, "type", "veth", "peer", "name", "eth0", "netns", ns},
       {"link", "set", "dev", host, "master", config_.bridge},
       {"link", "set", "dev", host, "type", "bridge_slave", "isolated", "on"},
       {"link", "set", "dev", host, "up"},
-  };
-  for (auto& step : steps) {
-    Status s = Ip(std::move(step));
-    if (!s.ok()) {
-      Detach(container_id);
-      return s;
-    }
+      // The host may still know the address by the MAC of a container that
+      // held it before: until that entry expired (up to ~45 s), nothing would
+      // reach this one (a health check fails, the proxy gets timeouts).
+      {"neigh", "flush", "to", address, "dev", config_.bridge},
+  });
+  if (s.ok()) {
+    s = IpBatch({"-n", ns}, {
+        {"addr", "add", cidr, "dev", "eth0"},
+        {"link", "set", "dev", "lo", "up"},
+        {"link", "set", "dev", "eth0", "up"},
+        {"route", "add", "default", "via", gateway},
+    });
   }
-  // The host may still know the address by the MAC of a container that held
-  // it before: until that entry expired (up to ~45 s), nothing would reach
-  // this one (a health check fails, the proxy gets timeouts).
-  (void)Ip({"neigh", "flush", "to", address, "dev", config_.bridge});
+  if (!s.ok()) {
+    Detach(container_id);
+    return s;
+  }
   return ContainerNetwork{"/run/netns/" + ns, address};
 }
 

@@ -20,7 +20,7 @@
 # output (each line timed as it arrives): the median time to each deploy step,
 # to see where the time goes. RUNS (default 3, 1..20) pushes per case. Same
 # setup as push-build.sh (scripts/bench/lib/push-bench.sh); nodejs's first push
-# needs the npm registry.
+# needs the npm registry. SAMPLES (default "static nodejs") picks the apps.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -117,7 +117,9 @@ report() {
 
 echo "-----> push-to-live: $runs pushes per case, $proxy on 127.0.0.1:$port ($(nproc) cores," \
   "load $(cut -d' ' -f1 /proc/loadavg))"
-for sample in static nodejs; do
+read -r -a samples <<<"${SAMPLES:-static nodejs}"
+for sample in "${samples[@]}"; do
+  [[ $sample == static || $sample == nodejs ]] || { echo " !     SAMPLES: static and/or nodejs" >&2; exit 1; }
   if [[ $sample == static ]]; then
     change_file=public/index.html comment='<!-- %s -->'
   else
@@ -138,6 +140,7 @@ for sample in static nodejs; do
   report "$sample" first "$work/$sample.first"
   report "$sample" warm "$work/$sample.warm"
 done
+[[ " ${samples[*]} " == *" static "* ]] || exit 0
 # shellcheck disable=SC2154  # set by report through eval
 awk -v w="$static_warm" 'BEGIN { printf "static warm re-push to live: %.2f s (goal <= 3 s): %s\n", w / 1000,
   (w <= 3000 ? "met" : "missed") }'

@@ -23,6 +23,24 @@ std::string Line(const ProcessSpec& spec) {
   return line;
 }
 
+// The commands a run stands for: one line per command, so an `ip -batch -`
+// counts as each of the commands on its input, prefixed with its options.
+std::vector<std::string> Commands(const ProcessSpec& spec) {
+  std::string line = Line(spec);
+  const std::string batch = " -batch -";
+  if (!line.ends_with(batch)) return {line};
+  std::string prefix = line.substr(0, line.size() - batch.size());
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < spec.stdin_data.size()) {
+    size_t eol = spec.stdin_data.find('\n', pos);
+    if (eol == std::string::npos) eol = spec.stdin_data.size();
+    out.push_back(prefix + " " + spec.stdin_data.substr(pos, eol - pos));
+    pos = eol + 1;
+  }
+  return out;
+}
+
 class BridgeNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,7 +53,9 @@ class BridgeNetworkTest : public ::testing::Test {
   }
   std::vector<std::string> Lines() {
     std::vector<std::string> out;
-    for (const auto& s : runner_.specs()) out.push_back(Line(s));
+    for (const auto& s : runner_.specs()) {
+      for (auto& c : Commands(s)) out.push_back(std::move(c));
+    }
     return out;
   }
   test::TempDir dir_;
@@ -51,17 +71,20 @@ TEST_F(BridgeNetworkTest, AttachPreparesANamespaceOnTheBridge) {
   EXPECT_EQ(attached->address, "10.9.0.2");
   EXPECT_EQ(attached->netns_path, "/run/netns/berth-app.run.1");
   auto lines = Lines();
-  EXPECT_EQ(lines.front(), "ip link show dev berth0");  // exists (the fake says yes)
+  EXPECT_EQ(lines.front(), "ip link set dev berth0 up");  // exists (the fake says yes)
   EXPECT_THAT(lines, Contains("ip netns add berth-app.run.1"));
-  EXPECT_THAT(lines, Contains("ip link add name bv0a090002 type veth peer name bp0a090002"));
+  EXPECT_THAT(lines,
+              Contains("ip link add name bv0a090002 type veth peer name eth0 netns berth-app.run.1"));
   EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 addr add 10.9.0.2/24 dev eth0"));
+  EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 link set dev eth0 up"));
   EXPECT_THAT(lines, Contains("ip -n berth-app.run.1 route add default via 10.9.0.1"));
   EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 master berth0"));
   EXPECT_THAT(lines, Contains("ip link set dev bv0a090002 type bridge_slave isolated on"));
-  EXPECT_EQ(lines.back(), "ip neigh flush to 10.9.0.2 dev berth0")
+  EXPECT_THAT(lines, Contains("ip neigh flush to 10.9.0.2 dev berth0"))
       << "the host forgets the MAC an earlier holder of the address had";
   for (const auto& line : lines) EXPECT_THAT(line, Not(HasSubstr("iptables")));  // nat off
   for (const auto& s : runner_.specs()) EXPECT_GT(s.timeout.count(), 0);
+  EXPECT_EQ(runner_.specs().size(), 3u) << "the bridge, then two ip processes for the namespace";
 
   net.Detach("app.run.1");
   EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.1"));
@@ -73,7 +96,7 @@ TEST_F(BridgeNetworkTest, ReattachKeepsTheAddressTheContainerHolds) {
   ASSERT_TRUE(net.Attach("a.web.1.1").ok());                  // 10.9.0.2
   ASSERT_EQ(net.Attach("b.web.1.1")->address, "10.9.0.3");
   net.Detach("a.web.1.1");                                    // .2 is free now
-  size_t before = runner_.specs().size();
+  size_t before = Lines().size();
   auto again = net.Reattach("b.web.1.1");
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(again->address, "10.9.0.3") << "not the lowest free one: the proxy points at .3";
@@ -85,7 +108,7 @@ TEST_F(BridgeNetworkTest, ReattachKeepsTheAddressTheContainerHolds) {
   EXPECT_LT(at("ip netns del berth-b.web.1.1"), at("ip netns add berth-b.web.1.1"))
       << "what the earlier attachment left goes first";
   EXPECT_LT(at("ip link del dev bv0a090003"),
-            at("ip link add name bv0a090003 type veth peer name bp0a090003"));
+            at("ip link add name bv0a090003 type veth peer name eth0 netns berth-b.web.1.1"));
   ASSERT_EQ(store_->ListAddresses("")->size(), 1u);
   EXPECT_EQ(net.Reattach("c.web.1.1")->address, "10.9.0.2") << "one without an address gets one";
 }
@@ -103,7 +126,10 @@ TEST_F(BridgeNetworkTest, AMissingBridgeIsCreatedWithTheGatewayAddress) {
   bool created = false;
   runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
     ProcessResult r;
-    if (Line(spec) == "ip link show dev berth0" && !created) r.exit_code = 1;
+    if ((Line(spec) == "ip link show dev berth0" || Line(spec) == "ip link set dev berth0 up") &&
+        !created) {
+      r.exit_code = 1;
+    }
     if (Line(spec) == "ip link add name berth0 type bridge") created = true;
     return r;
   });
@@ -116,9 +142,9 @@ TEST_F(BridgeNetworkTest, AMissingBridgeIsCreatedWithTheGatewayAddress) {
 TEST_F(BridgeNetworkTest, AFailedStepUndoesEverything) {
   runner_.SetScript([](const ProcessSpec& spec) -> Result<ProcessResult> {
     ProcessResult r;
-    if (Line(spec).find("route add") != std::string::npos) {
-      r.exit_code = 2;
-      r.err = "RTNETLINK answers: Network is unreachable\n";
+    if (spec.stdin_data.find("route add") != std::string::npos) {
+      r.exit_code = 1;
+      r.err = "RTNETLINK answers: Network is unreachable\nCommand failed -:4\n";
     }
     return r;
   });
@@ -126,6 +152,10 @@ TEST_F(BridgeNetworkTest, AFailedStepUndoesEverything) {
   auto attached = net.Attach("app.run.2");
   ASSERT_FALSE(attached.ok());
   EXPECT_THAT(attached.status().message(), HasSubstr("Network is unreachable"));
+  EXPECT_THAT(attached.status().message(),
+              HasSubstr("`ip -n berth-app.run.2 route add default via 10.9.0.1` failed"))
+      << "the error names the command of the batch that failed";
+  EXPECT_THAT(attached.status().message(), Not(HasSubstr("Command failed")));
   EXPECT_THAT(Lines(), Contains("ip link del dev bv0a090002"));
   EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.2"));
   EXPECT_TRUE(store_->ListAddresses("")->empty());
@@ -150,7 +180,7 @@ TEST_F(BridgeNetworkTest, OutboundNatWithIptablesIsAddedOnceAndTurnsOnForwarding
 
   present = true;
   ASSERT_TRUE(WriteFileAtomic(config_.ip_forward_path, "1\n", 0644).ok());  // sysctl did it
-  size_t before = runner_.specs().size();
+  size_t before = Lines().size();
   ASSERT_TRUE(net.EnsureOutboundNat().ok());
   for (size_t i = before; i < runner_.specs().size(); ++i) {
     EXPECT_THAT(Line(runner_.specs()[i]), HasSubstr(" -C "));  // checked, not added again

@@ -14,7 +14,7 @@ pushb_init() {
   PUSHB_BERTH="$(realpath "$2")"
   PUSHB_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
   [[ $(id -u) -eq 0 ]] || { echo " !     needs root (builds run in containers)" >&2; exit 1; }
-  for tool in git unshare python3 curl; do
+  for tool in git unshare python3 curl ssh-keygen; do
     command -v "$tool" >/dev/null || { echo " !     $tool is missing: run scripts/install-deps.sh" >&2; exit 1; }
   done
   if [[ -z "${BERTH_BENCH_IN_NS:-}" ]]; then
@@ -28,10 +28,16 @@ pushb_init() {
   mkdir -p "$PUSHB_WORK"
   trap pushb_cleanup EXIT
   "$PUSHB_BERTH" stacks:build default >/dev/null
+  # The pushes come from an admin key, as the quickstart's do (access control).
+  local fingerprint
+  ssh-keygen -q -t ed25519 -N '' -C bench@berth-bench -f "$PUSHB_WORK/key"
+  BERTH_AUTHORIZED_KEYS="$PUSHB_WORK/authorized_keys" \
+    "$PUSHB_BERTH" ssh-keys:add --admin bench "$PUSHB_WORK/key.pub" >/dev/null
+  fingerprint="$(ssh-keygen -l -f "$PUSHB_WORK/key.pub" | awk '{ print $2 }')"
   cat >"$PUSHB_WORK/ssh" <<EOF
 #!/bin/sh
 shift
-SSH_ORIGINAL_COMMAND="\$*" exec "$PUSHB_BERTH" --root "$BERTH_ROOT" ssh-dispatch --key bench
+SSH_ORIGINAL_COMMAND="\$*" exec "$PUSHB_BERTH" --root "$BERTH_ROOT" ssh-dispatch --key bench --fingerprint $fingerprint
 EOF
   chmod +x "$PUSHB_WORK/ssh"
   export GIT_SSH_COMMAND="$PUSHB_WORK/ssh"
