@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "core/base/files.h"
 #include "core/base/ipv4.h"
 #include "core/base/strings.h"
@@ -284,6 +286,31 @@ Status RebuildProxy(Context& ctx) {
     }
   }
   return Status::Ok();
+}
+
+void PrevalidateProxySwitch(Context& ctx, const std::string& app,
+                            const std::vector<std::string>& web_ips) {
+  auto settings = LoadProxySettings(ctx);
+  if (!settings.ok()) return;
+  std::optional<std::vector<AppRoutes>> routes;
+  for (const auto& type : ProxyTypes()) {
+    auto proxy = MakeProxy(type, ctx.runner, *settings);
+    if (!proxy.ok() || !(*proxy)->Running()) continue;
+    if (!routes) {
+      auto collected = CollectRoutes(ctx);
+      if (!collected.ok()) return;
+      routes = std::move(*collected);
+      for (AppRoutes& r : *routes) {
+        if (r.app == app) r.upstreams = web_ips;
+      }
+    }
+    std::vector<AppRoutes> mine;
+    for (const AppRoutes& r : *routes) {
+      auto r_type = ProxyTypeOf(ctx, r.app);
+      if (r_type.ok() && *r_type == type) mine.push_back(r);
+    }
+    (void)(*proxy)->Validate(mine);
+  }
 }
 
 }  // namespace berth

@@ -38,6 +38,13 @@ Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& typ
 // nothing, when a proxy that was started has died since (proxy:start again).
 Status RebuildProxy(Context& ctx);
 
+// Validates now the configuration RebuildProxy would apply once `app`'s web
+// upstreams are `web_ips`, changing nothing; the proxy remembers the text it
+// accepted, so the rebuild after the health checks only swaps and reloads.
+// Best effort: a failure here is reported by that rebuild.
+void PrevalidateProxySwitch(Context& ctx, const std::string& app,
+                            const std::vector<std::string>& web_ips);
+
 // Renders the configuration of every app served by proxy `type` and starts it
 // (proxy:start); says so when it already runs.
 Status StartProxy(Context& ctx, const std::string& type);

@@ -61,7 +61,8 @@ struct Attempt {
 class Checker {
  public:
   Checker(CheckEnvironment& env, const CheckTarget& target, const CheckSettings& settings)
-      : env_(env), target_(target), settings_(settings), start_(env.Now()) {}
+      : env_(env), target_(target), settings_(settings),
+        start_(target.started_at.value_or(env.Now())) {}
 
   bool RunDefault();
   bool Run(const Healthcheck& check, const std::string& label);
@@ -121,8 +122,8 @@ bool Checker::RunDefault() {
   }
   const Clock::time_point connected_at = env_.Now();
   Log("Accepting connections on " + Where() + " after " + Duration(Ms(connected_at - start_)));
-  // The stay-up wait counts from the check's start (the container has just
-  // started), so the app's boot time overlaps it, as Dokku's CHECKS_WAIT does.
+  // The stay-up wait counts from the container's start (or the check's), so
+  // the app's boot time overlaps it, as Dokku's CHECKS_WAIT does.
   const Clock::time_point until = std::max(start_ + wait, connected_at);
   for (;;) {
     if (!Running()) {

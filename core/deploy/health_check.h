@@ -24,6 +24,10 @@ struct CheckTarget {
   std::string address;       // container IP ("127.0.0.1" in tests); must be an IP literal
   int port = 5000;           // $PORT of the process
   std::string host_header;   // Host to send (the app's first domain), or "": address
+  // When the container started: the default check's stay-up wait and its times
+  // count from it, so that whatever ran since overlaps the wait. Unset: from
+  // the start of the checks.
+  std::optional<std::chrono::steady_clock::time_point> started_at;
 };
 
 // What the checker needs from the outside world, injectable for tests.

@@ -5,11 +5,13 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <optional>
 #include <thread>
 
@@ -25,6 +27,9 @@ constexpr milliseconds kRunTimeout{30000};
 constexpr milliseconds kReloadWait{10000};
 constexpr milliseconds kGracefulStopWait{10000};
 constexpr milliseconds kOldWorkersWait{3000};
+// How long a validated configuration may be applied without validating it
+// again (the files it names could change; a deploy's checks take seconds).
+constexpr std::time_t kValidatedFreshSeconds = 120;
 constexpr milliseconds kPoll{20};
 
 struct ProcStat {
@@ -157,16 +162,34 @@ Result<std::string> ManagedProxy::ValidCandidate(const std::vector<AppRoutes>& a
   return candidate;
 }
 
+Result<std::string> ManagedProxy::Candidate(const std::vector<AppRoutes>& apps,
+                                            const std::string& text) {
+  std::string validated = validated_path();
+  struct stat st;
+  bool fresh = ::stat(validated.c_str(), &st) == 0 &&
+               std::time(nullptr) - st.st_mtime <= kValidatedFreshSeconds;
+  if (fresh) {
+    auto kept = ReadFile(validated);
+    if (kept.ok() && *kept == text) {
+      BERTH_RETURN_IF_ERROR(PrepareFiles(apps));
+      return validated;
+    }
+  }
+  ::unlink(validated.c_str());
+  return ValidCandidate(apps, text);
+}
+
 Status ManagedProxy::Check(const std::vector<AppRoutes>& apps, bool apply) {
   BERTH_ASSIGN_OR_RETURN(std::string text, Render(apps));
   BERTH_RETURN_IF_ERROR(MakeDirs(log_dir()));
   ScopedLock lock(dir() + "/apply.lock");
   if (!lock.ok()) return Internal(ErrnoMessage("lock " + dir() + "/apply.lock"));
-  BERTH_ASSIGN_OR_RETURN(std::string candidate, ValidCandidate(apps, text));
   if (!apply) {
-    ::unlink(candidate.c_str());
+    BERTH_ASSIGN_OR_RETURN(std::string candidate, ValidCandidate(apps, text));
+    if (::rename(candidate.c_str(), validated_path().c_str()) != 0) ::unlink(candidate.c_str());
     return Status::Ok();
   }
+  BERTH_ASSIGN_OR_RETURN(std::string candidate, Candidate(apps, text));
   if (::rename(candidate.c_str(), config_path().c_str()) != 0) {
     Status s = Internal(ErrnoMessage("rename " + candidate));
     ::unlink(candidate.c_str());

@@ -30,6 +30,10 @@ class ManagedProxy : public Proxy {
   std::string config_path() const { return dir() + "/" + config_name_; }
   std::string pid_path() const { return dir() + "/" + type_ + ".pid"; }
   std::string log_dir() const { return dir() + "/logs"; }
+  // The configuration text Validate last accepted, kept so that an Apply of the
+  // same text soon after skips the validator (a deploy validates its switch
+  // while the health checks run, then only swaps and reloads).
+  std::string validated_path() const { return config_path() + ".validated"; }
 
  protected:
   ManagedProxy(std::string type, std::string config_name, ProcessRunner& runner,
@@ -65,6 +69,9 @@ class ManagedProxy : public Proxy {
   // atomic), and validates it. Returns the candidate's path; an invalid one is
   // removed. The caller holds the apply lock.
   Result<std::string> ValidCandidate(const std::vector<AppRoutes>& apps, const std::string& text);
+  // ValidCandidate, or the validated_path() file when it holds `text` and is
+  // fresh: then only the files are written.
+  Result<std::string> Candidate(const std::vector<AppRoutes>& apps, const std::string& text);
   // Renders and validates `apps` under the apply lock; with `apply`, renames
   // the candidate over the live configuration and reloads a running proxy.
   Status Check(const std::vector<AppRoutes>& apps, bool apply);

@@ -230,7 +230,8 @@ class FakeEnv : public CheckEnvironment {
 class HealthCheckTest : public ::testing::Test {
  protected:
   CheckTarget Target(int port, std::string host = "") {
-    return {.container_id = "c1", .address = "127.0.0.1", .port = port, .host_header = host};
+    return {.container_id = "c1", .address = "127.0.0.1", .port = port, .host_header = host,
+            .started_at = std::nullopt};
   }
   static Healthcheck HttpCheck(const std::string& path) {
     Healthcheck c;
@@ -279,6 +280,17 @@ TEST_F(HealthCheckTest, DefaultCheckPollsUntilTheProcessListens) {
   EXPECT_EQ(env_.Elapsed(), milliseconds(3000));  // the boot time counts toward the wait
   // Refused connects were retried every poll interval.
   EXPECT_EQ(env_.sleeps[0], milliseconds(100));
+}
+
+TEST_F(HealthCheckTest, DefaultCheckCountsTheWaitFromTheContainersStart) {
+  TestServer server([](int) { return Http(200, "OK", ""); });
+  CheckTarget target = Target(server.port());
+  target.started_at = env_.Now() - milliseconds(1200);  // deploy work since the start
+  CheckOutcome outcome = RunHealthChecks(env_, target, {}, settings_);
+  EXPECT_TRUE(outcome.passed) << outcome.log;
+  EXPECT_EQ(env_.Elapsed(), milliseconds(800)) << "2 s after the start, not after the check's";
+  EXPECT_THAT(outcome.log, HasSubstr(" after 1.2s\n"));
+  EXPECT_THAT(outcome.log, EndsWith("Default check passed: still running 2s after it started\n"));
 }
 
 TEST_F(HealthCheckTest, DefaultCheckOfASlowStarterPassesWhenItFirstAcceptsConnections) {

@@ -88,6 +88,37 @@ TEST_F(ProxyApplyTest, ConfigThatFailsValidationIsNeverApplied) {
       << "the candidate is removed";
 }
 
+TEST_F(ProxyApplyTest, ApplyingWhatValidateAcceptedSkipsTheValidator) {
+  NginxProxy nginx(runner_, Settings(), "");
+  ASSERT_TRUE(nginx.Validate(Apps()).ok());
+  ASSERT_EQ(runner_.specs().size(), 1u);
+  EXPECT_FALSE(PathExists(nginx.config_path())) << "Validate applies nothing";
+
+  ASSERT_TRUE(nginx.Apply(Apps()).ok());
+  EXPECT_EQ(runner_.specs().size(), 1u) << "the same text was validated a moment ago";
+  auto live = ReadFile(nginx.config_path());
+  ASSERT_TRUE(live.ok());
+  EXPECT_THAT(*live, HasSubstr("server 10.0.0.2:5000;"));
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf"));
+
+  ASSERT_TRUE(nginx.Apply(Apps()).ok());
+  EXPECT_EQ(runner_.specs().size(), 2u) << "the memo is used once";
+}
+
+TEST_F(ProxyApplyTest, ApplyingOtherRoutesThanValidatedValidatesAgain) {
+  NginxProxy nginx(runner_, Settings(), "");
+  ASSERT_TRUE(nginx.Validate(Apps()).ok());
+  auto apps = Apps();
+  apps[0].upstreams = {"10.0.0.3"};
+  runner_.SetExit("nginx", 1, "", "nginx: [emerg] host not found\n");
+  Status applied = nginx.Apply(apps);
+  EXPECT_FALSE(applied.ok()) << "a text other than the validated one goes through the validator";
+  EXPECT_THAT(applied.message(), HasSubstr("host not found"));
+  EXPECT_EQ(runner_.specs().size(), 2u);
+  EXPECT_FALSE(PathExists(nginx.config_path()));
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock")) << "the stale memo is dropped";
+}
+
 TEST_F(ProxyApplyTest, RenderErrorRunsNoValidator) {
   NginxProxy nginx(runner_, Settings(), "");
   auto apps = Apps();

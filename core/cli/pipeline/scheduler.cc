@@ -65,6 +65,7 @@ struct Started {
   std::string type;
   std::string address;  // bridge IP; 127.0.0.1 in host networking
   std::string check_output;  // what its failed checks printed, for logs:failed
+  std::chrono::steady_clock::time_point started_at;
 };
 
 Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployTarget& target,
@@ -88,7 +89,7 @@ Result<Started> StartProcess(Context& ctx, const std::string& app, const DeployT
   }
   std::string address = c.spec.env.contains("BERTH_CONTAINER_IP") ? c.spec.env["BERTH_CONTAINER_IP"]
                                                                    : "127.0.0.1";
-  return Started{c.spec.id, type, address, ""};
+  return Started{c.spec.id, type, address, "", std::chrono::steady_clock::now()};
 }
 
 // After a failed deploy (`why`): keeps the new containers' output for
@@ -139,7 +140,7 @@ Status CheckContainer(Context& ctx, const std::string& app, Started& s, int port
   if (auto it = app_json.healthchecks.find(s.type); it != app_json.healthchecks.end()) checks = it->second;
   if (s.type != "web" && checks.empty()) {
     // No port to connect to: the process must stay up for the wait.
-    auto until = env.Now() + policy.settings.default_wait;
+    auto until = s.started_at + policy.settings.default_wait;
     while (env.Now() < until) {
       if (!env.ContainerRunning(s.id)) {
         return FailedPrecondition(s.id + " exited during its first " +
@@ -150,7 +151,7 @@ Status CheckContainer(Context& ctx, const std::string& app, Started& s, int port
     }
     return Status::Ok();
   }
-  CheckTarget target{s.id, s.address, port, host};
+  CheckTarget target{s.id, s.address, port, host, s.started_at};
   ctx.out.Detail("Checking " + s.id + " at " + s.address + ":" + std::to_string(port));
   CheckOutcome outcome = RunHealthChecks(env, target, checks, policy.settings);
   if (!outcome.log.empty()) ctx.out.Raw(outcome.log + (outcome.log.back() == '\n' ? "" : "\n"));
@@ -233,15 +234,17 @@ Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget&
   ctx.out.Step("Deploying " + app + " " + target.label);
   std::vector<Started> started;
   Status ok = StartAll(ctx, app, target, quantities, generation, port, started);
+  std::vector<std::string> web_ips;
+  for (const Started& s : started) {
+    if (s.type == "web") web_ips.push_back(s.address);
+  }
+  // While the containers boot (the default check waits for them anyway).
+  if (ok.ok()) PrevalidateProxySwitch(ctx, app, web_ips);
   std::string host = FirstDomain(ctx, app);
   for (size_t i = 0; ok.ok() && i < started.size(); ++i) {
     ok = CheckContainer(ctx, app, started[i], port, app_json, host);
   }
   if (ok.ok()) ok = ctx.plugins.Fire({triggers::kCheckDeploy, {app, target.label}, app, ""});
-  std::vector<std::string> web_ips;
-  for (const Started& s : started) {
-    if (s.type == "web") web_ips.push_back(s.address);
-  }
   BERTH_ASSIGN_OR_RETURN(auto previous_ips,
                          ctx.store->GetProperty(kSchedulerPlugin, Scope::App(app), "web-upstreams"));
   if (ok.ok()) ok = SwitchTraffic(ctx, app, web_ips);
