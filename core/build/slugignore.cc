@@ -18,19 +18,28 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   return parts;
 }
 
-// Matches pattern parts from `p` against path parts from `n`; "**" spans any
-// number of parts, and at least one when it ends the pattern ("dir/**").
-bool MatchParts(const std::vector<std::string>& pattern, size_t p,
-                const std::vector<std::string_view>& path, size_t n) {
-  if (p == pattern.size()) return n == path.size();
-  if (pattern[p] == "**") {
-    if (p + 1 == pattern.size()) return n < path.size();
-    for (size_t k = n; k <= path.size(); ++k) {
-      if (MatchParts(pattern, p + 1, path, k)) return true;
+// Whether the pattern parts match the path parts; "**" spans any number of
+// parts, and at least one when it ends the pattern ("dir/**"). A table of
+// "parts from p match parts from n", filled from the ends, so the cost is
+// pattern × path whatever the "**"s (trying each span of each "**" in turn
+// was exponential in their number: a hostile .slugignore hung the build).
+bool MatchParts(const std::vector<std::string>& pattern, const std::vector<std::string_view>& path) {
+  const size_t parts = pattern.size();
+  const size_t names = path.size();
+  std::vector<char> table((parts + 1) * (names + 1), 0);
+  auto at = [&](size_t p, size_t n) -> char& { return table[p * (names + 1) + n]; };
+  at(parts, names) = 1;
+  for (size_t p = parts; p-- > 0;) {
+    for (size_t n = names + 1; n-- > 0;) {
+      if (pattern[p] == "**") {
+        // No more parts, or one more part and "**" again.
+        at(p, n) = p + 1 == parts ? n < names : at(p + 1, n) || (n < names && at(p, n + 1));
+      } else {
+        at(p, n) = n < names && at(p + 1, n + 1) && GlobMatch(pattern[p], path[n]);
+      }
     }
-    return false;
   }
-  return n < path.size() && GlobMatch(pattern[p], path[n]) && MatchParts(pattern, p + 1, path, n + 1);
+  return at(0, 0) != 0;
 }
 
 }  // namespace
@@ -62,7 +71,7 @@ Result<SlugIgnore> SlugIgnore::Parse(std::string_view text) {
 bool SlugIgnore::Matches(const Pattern& pattern, const std::vector<std::string_view>& parts,
                          bool is_dir) {
   if (pattern.dir_only && !is_dir) return false;
-  if (pattern.anchored) return MatchParts(pattern.parts, 0, parts, 0);
+  if (pattern.anchored) return MatchParts(pattern.parts, parts);
   return GlobMatch(pattern.parts.front(), parts.back());
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/build/app_json.h"
+#include "core/build/slugignore.h"
 #include "core/plugins/plugin_manifest.h"
 
 namespace berth {
@@ -56,6 +57,22 @@ TEST(FuzzRegressionTest, PluginTomlConfigValueWithNulIsAnError) {
   auto manifest = ParsePluginManifest("[plugin.config]\nA = \"x\\u0000y\"\n", "plugin.toml");
   ASSERT_FALSE(manifest.ok());
   EXPECT_THAT(manifest.status().message(), HasSubstr("NUL"));
+}
+
+// fuzz_slugignore: a pattern of many "**" parts that cannot match took time
+// exponential in their number (libFuzzer's 10 s timeout); now pattern × path.
+TEST(FuzzRegressionTest, SlugignoreWithManyDoubleStarsIsFast) {
+  std::string pattern = "a";
+  for (int i = 0; i < 40; ++i) pattern += "/**/x";
+  pattern += "/nomatch";
+  auto ignore = SlugIgnore::Parse(pattern + "\n");
+  ASSERT_TRUE(ignore.ok()) << ignore.status().message();
+  std::string path = "a";
+  for (int i = 0; i < 60; ++i) path += "/x";
+  EXPECT_FALSE(ignore->Ignored(path, false));
+  EXPECT_TRUE(SlugIgnore::Parse("a/**/x/**/y\n")->Ignored("a/x/b/x/y", false));
+  EXPECT_TRUE(SlugIgnore::Parse("a/**\n")->Ignored("a/b", false));
+  EXPECT_FALSE(SlugIgnore::Parse("a/**\n")->Ignored("a", true)) << "dir/** needs a part below";
 }
 
 }  // namespace
