@@ -1,7 +1,7 @@
 // Check settings (the checks:* commands), kept as properties of the "checks"
 // plugin: the seconds per app or global, the disabled and skipped process types
 // per app. Nothing here touches the network: berth's CLI links it, and berth
-// loads only libc and libm (Boost.Asio and OpenSSL stay in berth_health).
+// loads no shared library (Boost.Asio and OpenSSL stay in berth_health).
 #pragma once
 
 #include <chrono>

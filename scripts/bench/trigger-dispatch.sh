@@ -3,7 +3,7 @@
 #   1. With 20 plugins installed, none implementing the triggers `apps:list` and
 #      `config:get` fire (user-auth), their median wall time next to the same
 #      commands with no plugins, in the same run. Goal: at most 5 ms more (no
-#      fork per plugin: the index is built from directory listings); the
+#      fork per plugin: one stat per plugin for the fired trigger); the
 #      absolute M1 goal (<= 5 ms) is scripts/bench/cli-latency.sh's.
 #   2. With one plugin implementing user-auth (a link to /bin/true), the extra
 #      time of firing it, next to a bare fork+exec of /bin/true. Goal: about one
