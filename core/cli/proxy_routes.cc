@@ -197,14 +197,24 @@ Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
   return out;
 }
 
-Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& type) {
-  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
+namespace {
+
+// The routes of the apps whose proxy type is `type`.
+Result<std::vector<AppRoutes>> OfType(Context& ctx, const std::vector<AppRoutes>& routes,
+                                      const std::string& type) {
   std::vector<AppRoutes> mine;
-  for (auto& r : routes) {
+  for (const auto& r : routes) {
     BERTH_ASSIGN_OR_RETURN(std::string app_type, ProxyTypeOf(ctx, r.app));
-    if (app_type == type) mine.push_back(std::move(r));
+    if (app_type == type) mine.push_back(r);
   }
   return mine;
+}
+
+}  // namespace
+
+Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& type) {
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
+  return OfType(ctx, routes, type);
 }
 
 Result<std::string> ProxyTypeOf(Context& ctx, const std::string& app) {
@@ -275,11 +285,7 @@ Status RebuildProxy(Context& ctx) {
   if (!lock.ok()) return Internal(ErrnoMessage("lock " + ctx.env.root + "/proxy/rebuild.lock"));
   BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
   for (size_t i = 0; i < running.size(); ++i) {
-    std::vector<AppRoutes> mine;
-    for (auto& r : routes) {
-      BERTH_ASSIGN_OR_RETURN(std::string type, ProxyTypeOf(ctx, r.app));
-      if (type == types[i]) mine.push_back(r);
-    }
+    BERTH_ASSIGN_OR_RETURN(auto mine, OfType(ctx, routes, types[i]));
     BERTH_RETURN_IF_ERROR(running[i]->Apply(mine));
     for (const auto& r : mine) {
       BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
@@ -304,12 +310,8 @@ void PrevalidateProxySwitch(Context& ctx, const std::string& app,
         if (r.app == app) r.upstreams = web_ips;
       }
     }
-    std::vector<AppRoutes> mine;
-    for (const AppRoutes& r : *routes) {
-      auto r_type = ProxyTypeOf(ctx, r.app);
-      if (r_type.ok() && *r_type == type) mine.push_back(r);
-    }
-    (void)(*proxy)->Validate(mine);
+    auto mine = OfType(ctx, *routes, type);
+    if (mine.ok()) (void)(*proxy)->Validate(*mine);
   }
 }
 

@@ -27,14 +27,22 @@ Result<ProcessResult> BridgeNetwork::Exec(std::vector<std::string> argv) {
   return runner_.Run(spec);
 }
 
+namespace {
+
+// "`COMMAND` failed: " and what it printed on stderr (or its exit status).
+Status CommandFailed(const std::string& command, std::string err, int exit_code) {
+  while (!err.empty() && err.back() == '\n') err.pop_back();
+  return Internal("`" + command + "` failed: " + (err.empty() ? "exit " + std::to_string(exit_code) : err));
+}
+
+}  // namespace
+
 Status BridgeNetwork::Checked(std::vector<std::string> argv) {
   BERTH_ASSIGN_OR_RETURN(ProcessResult result, Exec(argv));
   if (!result.ok()) {
     std::string line;
     for (const auto& a : argv) line += (line.empty() ? "" : " ") + a;
-    std::string err = result.err;
-    while (!err.empty() && err.back() == '\n') err.pop_back();
-    return Internal("`" + line + "` failed: " + (err.empty() ? "exit " + std::to_string(result.exit_code) : err));
+    return CommandFailed(line, result.err, result.exit_code);
   }
   return Status::Ok();
 }
@@ -69,10 +77,8 @@ Status BridgeNetwork::IpBatch(std::vector<std::string> globals,
   } else {
     failed += " -batch";
   }
-  std::string err = result.err.substr(0, at == std::string::npos ? result.err.size() : at);
-  while (!err.empty() && err.back() == '\n') err.pop_back();
-  return Internal("`" + failed + "` failed: " +
-                  (err.empty() ? "exit " + std::to_string(result.exit_code) : err));
+  return CommandFailed(failed, result.err.substr(0, at == std::string::npos ? result.err.size() : at),
+                       result.exit_code);
 }
 
 namespace {
