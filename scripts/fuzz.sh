@@ -10,6 +10,9 @@
 #   FUZZ_BUILD_DIR=DIR      build directory (default build-fuzz)
 #   FUZZ_ARTIFACTS=DIR      where crashing inputs are kept (default DIR/artifacts)
 #   FUZZ_KEEP_CORPUS=DIR    keep each grown corpus in DIR/TARGET (for seeding by hand)
+#   FUZZ_SEED=N             libFuzzer's random seed (default: a new one each run).
+#                           With a seed a run is repeatable: the same inputs in the
+#                           same order, so a longer run covers every shorter one.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -62,6 +65,7 @@ for t in "${targets[@]}"; do
   args=(-max_total_time="$seconds" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048
         -print_final_stats=1 -artifact_prefix="$artifacts/$t-")
   if [[ -f "fuzz/dict/$t.dict" ]]; then args+=(-dict="fuzz/dict/$t.dict"); fi
+  if [[ -n "${FUZZ_SEED:-}" ]]; then args+=(-seed="$FUZZ_SEED"); fi
   log="$work/$t.log"
   status=0
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

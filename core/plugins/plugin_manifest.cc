@@ -12,10 +12,12 @@ namespace {
 // toml++ 3.3 (Debian 12) reaches __builtin_unreachable() when it tests some
 // non-ASCII characters for whitespace (marzer/tomlplusplus#190, #295): those
 // outside strings and comments, where TOML allows no non-ASCII text anyway,
-// and the first one after a line-ending backslash in a """ string. Both are
-// refused here, before toml++ sees them. A quote opens a string only where a
-// value or key may start (after '=', '[', ',', '{', '.' or at a line start):
-// toml++ reads `1"""x` as no string at all.
+// and, in a """ string, the first one after a backslash (and the blanks that
+// follow it) or after a line-ending backslash. All are refused here, before
+// toml++ sees them; none is valid TOML. A quote opens a string only where a
+// value or key may start (after '=', '[', ',', '{', '.' or at a line start),
+// and not inside a number-like value: toml++ reads `1"""x` and `1'[['x` up to
+// the next blank, ',', ']', '}' or '#' as one value, quotes and all.
 Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
   int line = 1;
   auto refuse = [&](std::string_view where) {
@@ -24,12 +26,15 @@ Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
   };
   auto is_blank = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
   auto non_ascii = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-  char prev = '\n';  // the last ASCII character outside strings and blanks
+  auto ends_value = [](char c) { return std::string_view(" \t\r\n,]}#").find(c) != std::string_view::npos; };
+  char prev = '\n';      // the last ASCII character outside strings and blanks
+  bool in_value = false;  // inside a value that starts with a digit or sign
   size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
     std::string_view three = text.substr(i, 3);
-    bool opens = std::string_view("=[,{.\n").find(prev) != std::string_view::npos;
+    bool opens = !in_value && std::string_view("=[,{.\n").find(prev) != std::string_view::npos;
+    if (in_value && ends_value(c)) in_value = false;
     if (c == '\n') {
       ++line;
       ++i;
@@ -44,6 +49,7 @@ Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
         if (basic && text[i] == '\\') {
           size_t j = i + 1;
           while (j < text.size() && is_blank(text[j])) ++j;
+          if (j < text.size() && non_ascii(text[j])) return refuse("right after a backslash");
           if (j < text.size() && text[j] == '\n') {  // a line-ending backslash
             while (j < text.size() && (is_blank(text[j]) || text[j] == '\n')) {
               if (text[j] == '\n') ++line;
@@ -72,6 +78,8 @@ Status CheckTomlNonAscii(std::string_view text, const std::string& source) {
     } else if (non_ascii(c)) {
       return refuse("outside a string or comment");
     } else {
+      bool number_like = (c >= '0' && c <= '9') || c == '+' || c == '-';
+      if (number_like && std::string_view("=[,").find(prev) != std::string_view::npos) in_value = true;
       if (!is_blank(c)) prev = c;
       ++i;
     }

@@ -31,8 +31,12 @@ TEST(FuzzRegressionTest, AppJsonNumberOverflowIsAnError) {
 TEST(FuzzRegressionTest, PluginTomlNonAsciiOutsideStringsIsAnError) {
   for (const char* text : {"\xef\xbb\x9f", "\xc2\xa1", "a = 1\n\xcc\xaa", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n",
                            "s = \"\"\"\\  \n  \n \xc2\xa7\"\"\"\n",
+                           // A backslash (and blanks) before non-ASCII text in a """ string.
+                           "s = \"\"\"mult\\\xef\xbb\xbb[\"\"\"\n", "s = \"\"\"\\ \t\xc2\xa1\"\"\"\n",
                            // A quote glued to a value opens no string in toml++.
-                           "A = [1\"\"\"\xcd\xa2x\"\"\"]\n", "A = 1'\xc2\xa1'\n"}) {
+                           "A = [1\"\"\"\xcd\xa2x\"\"\"]\n", "A = 1'\xc2\xa1'\n",
+                           // ... nor one after a bracket inside such a value.
+                           "N = 1'[['pd\xef\xbb\xbb[}sv", "N = -\"\xc2\xa1\"\n"}) {
     auto manifest = ParsePluginManifest(text, "plugin.toml");
     ASSERT_FALSE(manifest.ok()) << text;
     EXPECT_THAT(manifest.status().message(), HasSubstr("plugin.toml:"));
