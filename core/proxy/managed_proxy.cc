@@ -235,6 +235,12 @@ Status ManagedProxy::Reload() {
                     " did not load the new configuration; it keeps serving the previous one" +
                     (log.empty() ? "" : ":\n" + log));
   }
+  if (int signal = OldWorkerStopSignal(); signal != 0) {
+    std::set<int> now = Children(pid);  // still the master's: not a reused pid
+    for (int old : before) {
+      if (now.contains(old)) ::kill(old, signal);
+    }
+  }
   // Old workers stop accepting once told to finish; most are gone at once. Give
   // them a moment, so that when Reload returns, new connections see the new
   // configuration; one still busy with a long request may stay behind.

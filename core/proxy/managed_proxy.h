@@ -49,6 +49,10 @@ class ManagedProxy : public Proxy {
   virtual std::vector<std::string> StartCommand() const = 0;
   virtual int ReloadSignal() const = 0;  // to the master: load the config, keep serving
   virtual int StopSignal() const = 0;    // to the master: finish requests, then exit
+  // To the previous workers once the master has started new ones after a
+  // reload: stop accepting, finish requests, exit. 0: the master tells them itself
+  // without delay.
+  virtual int OldWorkerStopSignal() const { return 0; }
   // Writes files the configuration refers to (certificate bundles) before it is
   // validated.
   virtual Status PrepareFiles(const std::vector<AppRoutes>& apps) {

@@ -47,6 +47,11 @@ Status NginxProxy::PrepareFiles(const std::vector<AppRoutes>& apps) {
 
 int NginxProxy::ReloadSignal() const { return SIGHUP; }
 int NginxProxy::StopSignal() const { return SIGQUIT; }
+// After forking the new workers nginx's master sleeps 100 ms before it tells the
+// old ones to finish (ngx_master_process_cycle). Until then they keep accepting,
+// and the kernel wakes the longest-waiting worker first: new connections keep
+// getting the old configuration. SIGQUIT is what the master would send them.
+int NginxProxy::OldWorkerStopSignal() const { return SIGQUIT; }
 
 std::unique_ptr<Proxy> MakeNginxProxy(ProcessRunner& runner, const ProxySettings& settings) {
   return std::make_unique<NginxProxy>(runner, settings, WorkerUserIfRoot("www-data"));

@@ -23,6 +23,7 @@ class NginxProxy : public ManagedProxy {
   std::vector<std::string> StartCommand() const override;
   int ReloadSignal() const override;
   int StopSignal() const override;
+  int OldWorkerStopSignal() const override;
   Status PrepareFiles(const std::vector<AppRoutes>& apps) override;  // the temp dir
 
  private:
