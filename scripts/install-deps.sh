@@ -14,6 +14,10 @@ packages=(
   libgit2-dev libboost-dev libyaml-cpp-dev libsqlitecpp-dev libsqlite3-dev
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev nlohmann-json3-dev
   libtomlplusplus-dev libkainjow-mustache-dev libarchive-dev libzstd-dev libssl-dev
+  # the static archives berth-pipeline links (BERTH_STATIC_PIPELINE): those of
+  # libarchive's and libgit2's own dependencies
+  nettle-dev libxml2-dev libicu-dev liblzma-dev libbz2-dev zlib1g-dev
+  libmbedtls-dev libhttp-parser-dev libssh2-1-dev libpcre2-dev
   # the host side: ssh entrypoint, privilege drop-in, git
   openssh-server openssh-client sudo git ca-certificates
   # containers: the OCI runtime and the tiny test stack (busybox)

@@ -2,6 +2,8 @@
 # The berth command is a static PIE (core/cli/CMakeLists.txt): it loads no shared
 # library, keeps address-space randomisation, carries packed relative relocations,
 # and still runs commands and looks up users (getpwnam from a static glibc).
+# berth-pipeline (BERTH_STATIC_PIPELINE) takes libgit2, libarchive, yaml-cpp and
+# OpenSSL from their archives (every push test runs it: export, slug, checks).
 set -euo pipefail
 # shellcheck source=tests/lib/assert.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/assert.sh"
@@ -33,4 +35,16 @@ assert_contains "$("$BERTH_BIN" version)" "berth" "the static berth runs"
 "$BERTH_BIN" config:set --no-restart static-check GREETING=hello >/dev/null
 assert_eq "hello" "$("$BERTH_BIN" config:get static-check GREETING)" "it opens the state database"
 assert_contains "$("$BERTH_BIN" apps:list)" "static-check" "and lists apps"
+
+if [[ "${BERTH_STATIC_PIPELINE:-ON}" == ON ]]; then
+  pipeline="$(dirname "$BERTH_BIN")/berth-pipeline"
+  needed="$(readelf -dW "$pipeline" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
+  for lib in libgit2 libarchive libyaml-cpp libssl libcrypto libxml2 libicu libstdc++; do
+    if [[ " $needed" == *" $lib"* ]]; then
+      fail "berth-pipeline loads $lib (needed: $needed)"
+    else
+      pass "berth-pipeline links $lib statically"
+    fi
+  done
+fi
 finish
