@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <optional>
+#include <thread>
 
 #include "core/base/files.h"
 #include "core/base/ipv4.h"
@@ -232,6 +233,7 @@ Result<ProxySettings> LoadProxySettings(Context& ctx) {
   s.share_dir = ctx.env.share_dir;
   BERTH_ASSIGN_OR_RETURN(s.http_port, GlobalPort(ctx, "http-port", 80));
   BERTH_ASSIGN_OR_RETURN(s.https_port, GlobalPort(ctx, "https-port", 443));
+  s.threads = ProxyThreadsFor(std::thread::hardware_concurrency());
   return s;
 }
 

@@ -40,7 +40,14 @@ struct ProxySettings {
   std::string share_dir;  // holds proxy-templates/
   int http_port = 80;     // what host port 80 in a mapping listens on
   int https_port = 443;   // what host port 443 in a mapping listens on
+  // haproxy's threads (nbthread). The proxy shares the host's cores with the
+  // apps behind it: ProxyThreadsFor gives half of them.
+  int threads = 1;
 };
+
+// Half of `cores`, at least 1: on 2 cores one haproxy thread serves 1.5x the
+// requests two do beside the app and the client (docs/performance.md).
+int ProxyThreadsFor(unsigned cores);
 
 class Proxy {
  public:

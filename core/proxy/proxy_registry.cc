@@ -30,6 +30,8 @@ Result<std::unique_ptr<Proxy>> MakeProxy(std::string_view type, ProcessRunner& r
                          "': use one of " + known);
 }
 
+int ProxyThreadsFor(unsigned cores) { return cores < 4 ? 1 : static_cast<int>(cores / 2); }
+
 std::vector<std::string> ProxyTypes() {
   std::vector<std::string> out;
   for (const auto& p : kProxies) out.emplace_back(p.name);

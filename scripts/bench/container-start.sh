@@ -47,13 +47,18 @@ mkdir -p "$tmp/bare/rootfs" "$tmp/upper" "$tmp/work" "$tmp/runc-state"
 "$berth" stacks:set --global tiny >/dev/null
 stack_rootfs="$(realpath "$BERTH_ROOT/stacks/tiny/current/rootfs")"
 
-# Capture the config.json berth hands to runc: a runtime wrapper copies it and
-# execs runc (one run only, not timed).
+# Capture the config.json berth hands to runc, and the files of its bundle: a
+# runtime wrapper copies them and execs runc (one run only, not timed).
 cat >"$tmp/runc-capture" <<EOF
 #!/bin/sh
 prev=""
 for a in "\$@"; do
-  if [ "\$prev" = --bundle ]; then cp "\$a/config.json" "$tmp/captured.json"; fi
+  if [ "\$prev" = --bundle ]; then
+    cp "\$a/config.json" "$tmp/captured.json"
+    echo "\$a" >"$tmp/captured.bundle"
+    mkdir -p "$tmp/captured-files"
+    find "\$a" -maxdepth 1 -type f ! -name config.json -exec cp {} "$tmp/captured-files/" \;
+  fi
   prev="\$a"
 done
 exec runc "\$@"
@@ -65,10 +70,16 @@ BERTH_OCI_RUNTIME="$tmp/runc-capture" "$berth" run bench true
 # The bare bundle: the same config, root on an overlay of the same stack.
 mount -t overlay overlay -o "lowerdir=$stack_rootfs,upperdir=$tmp/upper,workdir=$tmp/work" \
   "$tmp/bare/rootfs"
-python3 - "$tmp/captured.json" "$tmp/bare/config.json" "$tmp/bare/rootfs" <<'PY'
-import json, sys
+# Files berth bind-mounts from the container's own directory (/etc/hosts and
+# the like) were removed with it: the copies the wrapper made stand in.
+python3 - "$tmp/captured.json" "$tmp/bare/config.json" "$tmp/bare/rootfs" \
+  "$(cat "$tmp/captured.bundle")" "$tmp/captured-files" <<'PY'
+import json, os, sys
 config = json.load(open(sys.argv[1]))
 config["root"]["path"] = sys.argv[3]
+for mount in config.get("mounts", []):
+    if os.path.dirname(mount.get("source", "")) == sys.argv[4].rstrip("/"):
+        mount["source"] = os.path.join(sys.argv[5], os.path.basename(mount["source"]))
 config["hostname"] = "bare-bench"
 config["linux"]["cgroupsPath"] = "/berth/bare-bench"
 json.dump(config, open(sys.argv[2], "w"), indent=2)

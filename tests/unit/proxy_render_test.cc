@@ -181,6 +181,24 @@ TEST_F(ProxyRenderTest, HttpsOnPort443NeedsNoPortInTheRedirect) {
   EXPECT_THAT(*text, HasSubstr("return 301 https://$host$request_uri;"));
 }
 
+TEST_F(ProxyRenderTest, HaproxyRunsTheThreadsOfTheSettings) {
+  ProxySettings s = Settings();
+  s.threads = 4;
+  HaproxyProxy haproxy(runner_, s, "haproxy");
+  auto text = haproxy.Render(Apps());
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("\n  nbthread 4\n"));
+}
+
+TEST(ProxyThreadsTest, HalfTheCoresAtLeastOne) {
+  EXPECT_EQ(1, ProxyThreadsFor(0));  // unknown
+  EXPECT_EQ(1, ProxyThreadsFor(1));
+  EXPECT_EQ(1, ProxyThreadsFor(2));
+  EXPECT_EQ(1, ProxyThreadsFor(3));
+  EXPECT_EQ(2, ProxyThreadsFor(4));
+  EXPECT_EQ(8, ProxyThreadsFor(16));
+}
+
 TEST_F(ProxyRenderTest, CustomTemplateReplacesTheAppsPart) {
   auto text = nginx_.Render(Apps());
   ASSERT_TRUE(text.ok());

@@ -36,6 +36,7 @@ Result<std::string> HaproxyProxy::Render(const std::vector<AppRoutes>& apps) {
       {"worker_user", worker_user_},
       {"http_port", std::to_string(settings().http_port)},
       {"https_port", std::to_string(settings().https_port)},
+      {"threads", std::to_string(settings().threads)},
   };
   input.crt_list_path = CrtListPath;
   return RenderProxyTemplate(input, plan);
