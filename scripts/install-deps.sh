@@ -26,6 +26,8 @@ packages=(
   nginx-light haproxy openssl
   # tests and benchmarks
   hyperfine shellcheck procps iproute2 python3 wrk
+  # the cron plugin's systemd-timer path runs under a systemd of the test's own
+  systemd
   # fuzzing (scripts/fuzz.sh): clang and its libFuzzer runtime
   clang-14 libclang-rt-14-dev
 )

@@ -76,21 +76,51 @@ cron_units() {
   return 0
 }
 
+# cron_drop_units APP [KEEP...]: the app's units go (timers stopped and
+# disabled first), but for those named KEEP.
+cron_drop_units() {
+  local app="$1" unit
+  shift
+  while IFS= read -r unit; do
+    [[ " $* " != *" $unit "* ]] || continue
+    [[ $unit != *.timer ]] || systemctl disable --now "$unit" >/dev/null 2>&1 || true
+    rm -f "${CRON_UNIT_DIR:?}/$unit"
+  done < <(cron_units "$app")
+}
+
+# cron_unit_value TEXT: TEXT for a double-quoted unit-file value (systemd
+# expands % specifiers and backslash escapes there); sets REPLY.
+cron_unit_value() {
+  REPLY="${1//\\/\\\\}"
+  REPLY="${REPLY//\"/\\\"}"
+  REPLY="${REPLY//%/%%}"
+}
+
 # cron_sync_systemd APP: one timer and service per entry; stale ones removed.
+# As with berth's own scheduler, a run's output is appended to APP/cron.log and a
+# run missed while the host was down runs once when it is back (Persistent=);
+# the timers fire within a second of the minute (systemd's default: a minute).
 cron_sync_systemd() {
-  local app="$1" id schedule _next _human command calendar unit
+  local app="$1" id schedule _next _human _command calendar unit root bin log
   local -a keep=() timers=()
-  while IFS=$'\t' read -r id schedule _next _human command; do
+  cron_unit_value "$BERTH_ROOT"
+  root=$REPLY
+  cron_unit_value "$BERTH_BIN"
+  bin=$REPLY
+  log="${CRON_DATA//%/%%}/$app/cron.log"  # unquoted there: only % is special
+  while IFS=$'\t' read -r id schedule _next _human _command; do
     unit="berth-cron-$app-$id"
     keep+=("$unit.timer" "$unit.service")
     timers+=("$unit.timer")
     {
       echo "[Unit]"
-      echo "Description=berth cron $id of $app: ${command:0:80}"
+      echo "Description=berth cron $id of $app"
       echo "[Service]"
       echo "Type=oneshot"
-      echo "Environment=\"BERTH_ROOT=$BERTH_ROOT\""
-      echo "ExecStart=\"$BERTH_BIN\" cron:run $app $id"
+      echo "Environment=\"BERTH_ROOT=$root\""
+      echo "ExecStart=\"$bin\" cron:run $app $id"
+      echo "StandardOutput=append:$log"
+      echo "StandardError=inherit"
     } >"$CRON_UNIT_DIR/$unit.service"
     {
       echo "[Unit]"
@@ -98,19 +128,18 @@ cron_sync_systemd() {
       echo "[Timer]"
       while IFS= read -r calendar; do echo "OnCalendar=$calendar"; done \
         < <("$BERTH_BIN" cron-schedule "$schedule" --systemd)
+      echo "AccuracySec=1s"
+      echo "Persistent=true"
       echo "[Install]"
       echo "WantedBy=timers.target"
     } >"$CRON_UNIT_DIR/$unit.timer"
   done <"$CRON_DATA/$app/entries"
-  while IFS= read -r unit; do
-    if [[ " ${keep[*]} " != *" $unit "* ]]; then
-      [[ $unit != *.timer ]] || systemctl disable --now "$unit" >/dev/null 2>&1 || true
-      rm -f "${CRON_UNIT_DIR:?}/$unit"
-    fi
-  done < <(cron_units "$app")
+  cron_drop_units "$app" "${keep[@]}"
   systemctl daemon-reload
   if ((${#timers[@]} > 0)); then
-    systemctl enable --now "${timers[@]}" >/dev/null
+    # restart, not start: a timer that runs already takes its new schedule.
+    systemctl enable --quiet "${timers[@]}"
+    systemctl restart "${timers[@]}"
   fi
 }
 
@@ -136,12 +165,7 @@ cron_sync() {
 
 # cron_forget APP: the app's units and state go.
 cron_forget() {
-  local app="$1" unit
-  if [[ -d $CRON_UNIT_DIR ]]; then
-    while IFS= read -r unit; do
-      [[ $unit != *.timer ]] || systemctl disable --now "$unit" >/dev/null 2>&1 || true
-      rm -f "${CRON_UNIT_DIR:?}/$unit"
-    done < <(cron_units "$app")
-  fi
+  local app="$1"
+  cron_drop_units "$app"
   rm -rf "${CRON_DATA:?}/$app"
 }
