@@ -2,9 +2,11 @@
 # Trigger dispatch: what plugins cost commands.
 #   1. With 20 plugins installed, none implementing the triggers `apps:list` and
 #      `config:get` fire (user-auth), their median wall time next to the same
-#      commands with no plugins, in the same run. Goal: at most 5 ms more (no
-#      fork per plugin: one stat per plugin for the fired trigger); the
-#      absolute M1 goal (<= 5 ms) is scripts/bench/cli-latency.sh's.
+#      commands with no plugins, in the same run. Goal: within 5 ms median (no
+#      fork per plugin: one stat per plugin for the fired trigger); the goal
+#      column shows both that and what the plugins add. This harness (Python,
+#      fork and wait per run) adds about 0.5 ms to every command against
+#      hyperfine's measure (scripts/bench/cli-latency.sh).
 #   2. With one plugin implementing user-auth (a link to /bin/true), the extra
 #      time of firing it, next to a bare fork+exec of /bin/true. Goal: about one
 #      fork+exec.
@@ -99,7 +101,7 @@ for name in commands:
     dw, dc = wall[name] - wall[base], cpu[name] - cpu[base]
     goal = ""
     if "20 plugins" in name:
-        goal = "ok (<= +5 ms)" if dw <= 5 else "MISSED (> +5 ms)"
+        goal = ("ok" if wall[name] <= 5 else "MISSED") + f" (<= 5 ms: {wall[name]:.2f}; plugins add {dw:+.2f})"
     print(f"{name:<26}{wall[name]:>8.2f}{dw:>+8.2f}{cpu[name]:>8.2f}{dc:>+8.2f}   {goal}")
 fire_wall = wall["apps:list, 1 subscriber"] - wall["apps:list, 0 plugins"]
 fire_cpu = cpu["apps:list, 1 subscriber"] - cpu["apps:list, 0 plugins"]
