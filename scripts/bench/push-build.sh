@@ -35,9 +35,9 @@ work=$PUSHB_WORK
 push() {
   local app=$1 log="$work/$1.log" start end compile
   pushb_commit "$app" bench-change.txt "// bench $(pushb_now_ms)"
-  start=$(pushb_now_ms)
+  pushb_now_ms_var start
   pushb_push "$app" "$log"
-  end=$(pushb_now_ms)
+  pushb_now_ms_var end
   compile=$(sed -n 's/.*Buildpacks compiled in \([0-9]*\) ms.*/\1/p' "$log" | tail -n 1)
   echo "$((end - start)) ${compile:-0}"
 }

@@ -81,11 +81,11 @@ steps=(
 measure() {
   local app=$1 kind=$2 file=$3 marker=$4 log="$work/$1.$2.log" start end poller i t row
   rm -f "$work/first200"
-  start=$(pushb_now_ms)
+  pushb_now_ms_var start
   poll "$app.bench.test" "$marker" "$start" "$work/first200" &
   poller=$!
   pushb_push "$app" "$log"
-  end=$(pushb_now_ms)
+  pushb_now_ms_var end
   wait "$poller" || true
   [[ -s "$work/first200" ]] || { echo " !     $app ($kind) never answered 200 with the new version" >&2; cat "$log" >&2; exit 1; }
   row="$(cat "$work/first200") $((end - start))"

@@ -64,6 +64,11 @@ assert_not_contains "$out" "not this one" "--only runs no pre script, as npm ci 
 in_stack NPM_RUN_WITH_NPM=true bash /tmp/run.sh preinstall --only
 assert_contains "$out" "running the script with npm: NPM_RUN_WITH_NPM is set" "NPM_RUN_WITH_NPM hands the script to npm"
 assert_contains "$out" "not this one" "npm run runs the pre script too"
+in_stack Npm_Config_Foo=bar bash /tmp/run.sh preinstall --only
+assert_contains "$out" "running the script with npm: Npm_Config_Foo is set" \
+  "an npm setting in the environment, in any case, hands the script to npm"
+in_stack NPM_CONFIG_REGISTRY=http://other.invalid/ bash /tmp/run.sh preinstall --only
+assert_not_contains "$out" "running the script with npm" "a registry setting does not"
 touch "$rootfs/tmp/app/.npmrc"
 in_stack bash /tmp/run.sh build
 assert_contains "$out" "running the script with npm: /tmp/app/.npmrc exists" "an .npmrc hands the script to npm"

@@ -20,6 +20,14 @@
 # the global one), or an npm_config_* variable other than those the buildpack
 # sets (cache, update-notifier, audit, fund, loglevel, production, registry).
 
+# npm_run_exported_config NAME: NAME is an exported npm_config_* variable, in
+# any case (npm reads them case-insensitively). The callers walk "${!n@}" and
+# "${!N@}", every variable whose name starts with n or N: `compgen -e` in a
+# $(...) would fork a subshell for each lookup.
+npm_run_exported_config() {
+  [[ "${!1@a}" == *x* && "${1,,}" == npm_config_* ]]
+}
+
 # npm_run_needs_npm: sets npm_run_reason to why npm must run the scripts, or ''.
 npm_run_needs_npm() {
   local rc var key npm_globalconfig
@@ -37,8 +45,8 @@ npm_run_needs_npm() {
       return
     fi
   done
-  for var in $(compgen -e); do
-    [[ "${var,,}" == npm_config_* ]] || continue
+  for var in "${!n@}" "${!N@}"; do
+    npm_run_exported_config "$var" || continue
     key="${var:11}"
     key="${key,,}"
     case "${key//-/_}" in
@@ -55,8 +63,8 @@ npm_run_needs_npm() {
 # or npm's builtin npmrc, else its default.
 npm_run_config() {
   local _nrc_var _nrc_builtin="npm_builtin_$1" _nrc_prefix
-  for _nrc_var in $(compgen -e); do
-    if [[ "${_nrc_var,,}" == "npm_config_$1" ]]; then
+  for _nrc_var in "${!n@}" "${!N@}"; do
+    if npm_run_exported_config "$_nrc_var" && [[ "${_nrc_var,,}" == "npm_config_$1" ]]; then
       printf -v "$2" '%s' "${!_nrc_var}"
       return
     fi
@@ -137,6 +145,8 @@ npm_run() {
     shown="${cmd#"${cmd%%[![:space:]]*}"}"
     shown="${shown%"${shown##*[![:space:]]}"}"
     printf '\n> %s%s\n> %s\n\n' "${pkg_id:+$pkg_id }" "$event" "${shown//$'\n'/$'\n'> }"
+    # env(1), not export: npm passes package.json keys as they are ("bin": {"my-tool":
+    # ...} gives npm_package_bin_my-tool), names no shell would take.
     (cd "$build_dir" && exec env "${env[@]}" npm_lifecycle_event="$event" npm_lifecycle_script="$cmd" /bin/sh -c "$cmd") || return
   done
 }

@@ -86,16 +86,25 @@ pushb_commit() {
 
 # pushb_push APP LOG: git push to APP (main), its output in LOG, each line
 # prefixed with the milliseconds since the push started. Fails with the log.
+# The stamps come from bash's clock, not a process per line: on two cores the
+# harness would otherwise take CPU from the push it times.
 pushb_push() {
-  local start line
-  start=$(pushb_now_ms)
+  local start line now
+  pushb_now_ms_var start
   (cd "$PUSHB_WORK/$1" && git push -q berth@host:"$1" HEAD:main 2>&1) | while IFS= read -r line; do
-    printf '%6d %s\n' $(($(pushb_now_ms) - start)) "$line"
+    pushb_now_ms_var now
+    printf '%6d %s\n' $((now - start)) "$line"
   done >"$2" || { echo " !     push of $1 failed:" >&2; cat "$2" >&2; exit 1; }
 }
 
-pushb_now_ms() {
+# pushb_now_ms_var VAR: VAR=the wall clock in milliseconds (no subshell).
+pushb_now_ms_var() {
   local t=${EPOCHREALTIME//[!0-9]/}
-  echo $((t / 1000))
+  printf -v "$1" '%d' $((t / 1000))
+}
+pushb_now_ms() {
+  local t
+  pushb_now_ms_var t
+  echo "$t"
 }
 pushb_median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
