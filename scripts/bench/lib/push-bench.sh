@@ -97,14 +97,16 @@ pushb_push() {
   done >"$2" || { echo " !     push of $1 failed:" >&2; cat "$2" >&2; exit 1; }
 }
 
-# pushb_now_ms_var VAR: VAR=the wall clock in milliseconds (no subshell).
+# pushb_now_ms_var VAR: VAR=the wall clock in milliseconds (no subshell). Its
+# local has a name no caller uses: `printf -v` sets the innermost variable of
+# that name, so a caller's VAR called like the local would stay unset.
 pushb_now_ms_var() {
-  local t=${EPOCHREALTIME//[!0-9]/}
-  printf -v "$1" '%d' $((t / 1000))
+  local pushb_usec=${EPOCHREALTIME//[!0-9]/}
+  printf -v "$1" '%d' $((pushb_usec / 1000))
 }
 pushb_now_ms() {
-  local t
-  pushb_now_ms_var t
-  echo "$t"
+  local now
+  pushb_now_ms_var now
+  echo "$now"
 }
 pushb_median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
