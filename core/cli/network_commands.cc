@@ -1,6 +1,8 @@
 // network:* — how an app's containers are networked: "none" (loopback only,
 // the default), "bridge" (an address on berth's bridge, reachable from the
-// host) or "host" (the host's own network). Globally: the bridge's subnet.
+// host) or "host" (the host's own network). Globally: the bridge's name and
+// subnet (two berths on one host, each with its own BERTH_ROOT, need their own).
+#include "core/base/files.h"
 #include "core/cli/helpers.h"
 #include "core/cli/report.h"
 #include "core/runtime/container_spec.h"
@@ -23,6 +25,24 @@ Result<NetworkMode> ParseMode(std::string_view text) {
                          "': use bridge, host or none");
 }
 
+// An interface name the kernel takes (at most 15 characters) that is not one
+// of berth's veth names; an existing interface of that name must be a bridge.
+Status CheckBridgeName(const std::string& name, const std::string& sys_class_net) {
+  bool valid = !name.empty() && name.size() <= 15 &&
+               name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                      "0123456789_-") == std::string::npos &&
+               !name.starts_with("bv");
+  if (!valid) {
+    return InvalidArgument("Invalid bridge name '" + name.substr(0, 20) +
+                           "': use 1 to 15 letters, digits, '-' or '_', not starting with 'bv'");
+  }
+  std::string dir = sys_class_net + "/" + name;
+  if (PathExists(dir) && !PathExists(dir + "/bridge")) {
+    return InvalidArgument("Interface " + name + " exists and is not a bridge: choose another name");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> ModeText(Context& ctx, const Scope& scope) {
   BERTH_ASSIGN_OR_RETURN(auto mode, ctx.store->GetProperty(kNetworkPlugin, scope, "mode"));
   return mode.value_or("");
@@ -32,12 +52,13 @@ Status Set(Context& ctx, const Args& args) {
   std::vector<std::string> rest;
   BERTH_ASSIGN_OR_RETURN(Scope scope, ScopeArg(ctx, args, &rest));
   if (rest.empty() || rest.size() > 2) {
-    return InvalidArgument("Usage: berth network:set APP|--global mode|subnet [VALUE]");
+    return InvalidArgument("Usage: berth network:set APP|--global mode|bridge|subnet [VALUE]");
   }
   const std::string& key = rest[0];
-  if (key != "mode" && !(key == "subnet" && scope.global())) {
+  bool global_key = key == "subnet" || key == "bridge";
+  if (key != "mode" && !(global_key && scope.global())) {
     return InvalidArgument("Unknown network property '" + key.substr(0, 40) +
-                           "': use mode (bridge, host, none), or subnet with --global");
+                           "': use mode (bridge, host, none), or bridge or subnet with --global");
   }
   if (rest.size() == 1) {  // no value: back to the default
     BERTH_RETURN_IF_ERROR(ctx.store->UnsetProperty(kNetworkPlugin, scope, key));
@@ -49,9 +70,12 @@ Status Set(Context& ctx, const Args& args) {
   if (key == "subnet") {
     BERTH_ASSIGN_OR_RETURN(Ipv4Subnet subnet, ParseIpv4Subnet(value));
     value = subnet.ToString();
+  }
+  if (key == "bridge") BERTH_RETURN_IF_ERROR(CheckBridgeName(value, "/sys/class/net"));
+  if (global_key) {
     BERTH_ASSIGN_OR_RETURN(auto used, ctx.store->ListAddresses(""));
     if (!used.empty()) {
-      return FailedPrecondition("Cannot change the subnet while " + std::to_string(used.size()) +
+      return FailedPrecondition("Cannot change the " + key + " while " + std::to_string(used.size()) +
                                 " container(s) hold addresses on it; stop them first");
     }
   }
@@ -103,8 +127,10 @@ Result<NetworkMode> AppNetworkMode(Context& ctx, const std::string& app, Network
 
 Result<BridgeConfig> BridgeSettings(Context& ctx) {
   BERTH_ASSIGN_OR_RETURN(auto subnet, ctx.store->GetProperty(kNetworkPlugin, Scope::Global(), "subnet"));
+  BERTH_ASSIGN_OR_RETURN(auto bridge, ctx.store->GetProperty(kNetworkPlugin, Scope::Global(), "bridge"));
   BridgeConfig config;
   BERTH_ASSIGN_OR_RETURN(config.subnet, ParseIpv4Subnet(subnet.value_or(std::string(kDefaultSubnet))));
+  config.bridge = bridge.value_or(std::string(kDefaultBridge));
   return config;
 }
 
@@ -117,9 +143,9 @@ std::vector<std::string> RemoveStaleNetworks(Context& ctx) {
 
 void RegisterNetworkCommands(CommandRegistry& registry) {
   registry.Add({"network", "Manage how an app's containers are networked", {
-      {.name = "network:set", .usage = "network:set APP|--global mode|subnet [VALUE]",
-       .summary = "Set the network mode (bridge, host, none) or, globally, the bridge's subnet; "
-                  "no value restores the default",
+      {.name = "network:set", .usage = "network:set APP|--global mode|bridge|subnet [VALUE]",
+       .summary = "Set the network mode (bridge, host, none) or, globally, the bridge's name or "
+                  "subnet; no value restores the default",
        .handler = Set, .flags = {{"global", false}}, .host_only = true},
       {.name = "network:report", .usage = "network:report [APP] [--format json] [--<key>]",
        .summary = "Display network information", .handler = NetworkReport,

@@ -247,6 +247,20 @@ Result<ContainerNetwork> BridgeNetwork::Plumb(const std::string& container_id,
     });
   }
   if (!s.ok()) {
+    bool taken = s.message().find("link add name " + host) != std::string::npos &&
+                 s.message().find("File exists") != std::string::npos;
+    // Detach would delete the other one's veth: only the namespace and the
+    // address are this attachment's.
+    if (taken) {
+      (void)Ip({"netns", "del", ns});
+      (void)store_.ReleaseAddress(container_id);
+      return FailedPrecondition(
+          "The host already has an interface " + host + " for " + address + " (" + s.message() +
+          "): another berth on this host (its own BERTH_ROOT) uses bridge " + config_.bridge +
+          " and subnet " + config_.subnet.ToString() + " too; give one of them its own with "
+          "`network:set --global bridge NAME` and `network:set --global subnet CIDR`, or remove "
+          "what a crash left with `ps:retire`");
+    }
     Detach(container_id);
     return s;
   }
@@ -271,35 +285,75 @@ void BridgeNetwork::Detach(const std::string& container_id) {
 
 namespace berth {
 
+namespace {
+
+// The word after " KEY " in a line of `ip -o link`, or "".
+std::string WordAfter(const std::string& line, const std::string& key) {
+  size_t at = line.find(" " + key + " ");
+  if (at == std::string::npos) return "";
+  at += key.size() + 2;
+  return line.substr(at, line.find_first_of(" \\", at) - at);
+}
+
+// A host veth of berth's naming: "bv" and 8 hex digits of its address.
+bool IsBerthVethName(const std::string& name) {
+  return name.size() == 10 && name.starts_with("bv") &&
+         name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
+}
+
+}  // namespace
+
 std::vector<std::string> BridgeNetwork::RemoveStale(const std::string& netns_dir) {
   std::vector<std::string> removed;
   auto addresses = store_.ListAddresses("");
-  if (!addresses.ok()) return removed;
+  auto apps = store_.ListApps();
+  if (!addresses.ok() || !apps.ok()) return removed;
   std::set<std::string> held_ids;
   std::set<std::string> held_veths;
   for (const AddressRecord& a : *addresses) {
     held_ids.insert(a.container_id);
     if (auto numeric = ParseIpv4(a.address); numeric.ok()) held_veths.insert(HostVethName(*numeric));
   }
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(netns_dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (!name.starts_with("berth-") || held_ids.contains(name.substr(6))) continue;
-    if (Ip({"netns", "del", name}).ok()) removed.push_back(name);
-  }
-  // "12: bv0ad30802@if11: <...> ..." per veth of berth's network namespace.
+  std::set<std::string> app_names;
+  for (const AppRecord& app : *apps) app_names.insert(app.name);
+
+  // "12: bv0ad30802@if11: <...> ... master berth0 ... link-netns berth-ID" per
+  // veth of berth's network namespace. Ours: an address of this subnet (the
+  // name says which) on this bridge, or on none (a crash before it became a
+  // port). A namespace whose veth is another berth's is that berth's too.
   auto veths = Exec({"ip", "-o", "link", "show", "type", "veth"});
   if (!veths.ok() || !veths->ok()) return removed;
+  const Ipv4Subnet& net = config_.subnet;
+  uint32_t host_bits = net.Broadcast() - net.network;
+  std::vector<std::string> stale_veths;
+  std::set<std::string> others_netns;
   std::istringstream lines(veths->out);
   for (std::string line; std::getline(lines, line);) {
     size_t start = line.find(": ");
     if (start == std::string::npos) continue;
     start += 2;
-    size_t end = line.find_first_of("@:", start);
-    std::string name = line.substr(start, end == std::string::npos ? end : end - start);
-    bool berths = name.size() == 10 && name.starts_with("bv") &&
-                  name.find_first_not_of("0123456789abcdef", 2) == std::string::npos;
-    if (!berths || held_veths.contains(name)) continue;
+    std::string name = line.substr(start, line.find_first_of("@:", start) - start);
+    if (!IsBerthVethName(name)) continue;
+    auto address = static_cast<uint32_t>(std::stoul(name.substr(2), nullptr, 16));
+    std::string master = WordAfter(line, "master");
+    bool ours = (address & ~host_bits) == net.network && (master.empty() || master == config_.bridge);
+    if (!ours) {
+      others_netns.insert(WordAfter(line, "link-netns"));
+    } else if (!held_veths.contains(name)) {
+      stale_veths.push_back(name);
+    }
+  }
+
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(netns_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (!name.starts_with("berth-") || others_netns.contains(name)) continue;
+    std::string id = name.substr(6);
+    if (held_ids.contains(id) || !app_names.contains(id.substr(0, id.find('.')))) continue;
+    if (Ip({"netns", "del", name}).ok()) removed.push_back(name);
+  }
+  // A veth whose namespace went just now went with it.
+  for (const std::string& name : stale_veths) {
     if (Ip({"link", "del", "dev", name}).ok()) removed.push_back(name);
   }
   return removed;

@@ -67,8 +67,11 @@ class BridgeNetwork {
   // (berth's naming) that no address in the store accounts for: what a crash
   // between the steps of Attach or Detach leaves. Attach allocates the address
   // first and Detach releases it last, so none of them is in use. Removes them
-  // and returns their names. (The store is this BERTH_ROOT's: another root's
-  // containers on the same host would look stale too.)
+  // and returns their names. Only what is this BERTH_ROOT's: veths for
+  // addresses of this subnet that are ports of this bridge (or of none yet),
+  // and namespaces of containers of this store's apps (ID is APP.TYPE.N...),
+  // so that another berth on the same host (its own root, bridge and subnet)
+  // keeps its containers' networks.
   std::vector<std::string> RemoveStale(const std::string& netns_dir = "/run/netns");
 
   static std::string NetnsName(const std::string& container_id) { return "berth-" + container_id; }

@@ -15,6 +15,7 @@ berth_test_root() {
 # Tests add their own cleanup by defining berth_test_extra_cleanup.
 berth_test_cleanup() {
   if declare -F berth_test_extra_cleanup >/dev/null; then berth_test_extra_cleanup || true; fi
+  if [[ -n ${BERTH_TEST_BRIDGE:-} ]]; then berth_test_remove_bridge "$BERTH_TEST_BRIDGE"; fi
   rm -rf "$BERTH_ROOT"
 }
 
@@ -114,4 +115,34 @@ container_test_setup() {
   fi
   berth_test_root
   export BERTH_STACK_CACHE="${BERTH_STACK_CACHE:-/var/cache/berth/stacks}"
+  if ((${#net[@]} == 0)); then
+    # The host's network is shared, and another berth may run on it (the
+    # quickstart's, on berth0 and 10.210.0.0/16): this root gets a bridge and
+    # a subnet of its own, so its addresses, veths and ps:retire never meet
+    # that berth's. Removed on exit with its NAT rules.
+    BERTH_TEST_BRIDGE="berth-t$$"
+    "$BERTH_BIN" network:set --global bridge "$BERTH_TEST_BRIDGE" >/dev/null
+    "$BERTH_BIN" network:set --global subnet "10.211.$(($$ % 256)).0/24" >/dev/null
+  fi
+}
+
+# The bridge container_test_setup gave a test on the host's network, and the
+# NAT rules berth tagged with it (iptables comments, or nft rules in table ip
+# berth).
+berth_test_remove_bridge() {
+  local br=$1 table line words=()
+  ip link del dev "$br" 2>/dev/null || true
+  if command -v iptables >/dev/null; then
+    for table in nat filter; do
+      while IFS= read -r line; do
+        read -ra words <<<"${line/#-A /-D }"
+        iptables -w 5 -t "$table" "${words[@]}" 2>/dev/null || true
+      done < <(iptables -w 5 -t "$table" -S 2>/dev/null | grep -F -- "--comment berth:$br " || true)
+    done
+  fi
+  if command -v nft >/dev/null; then
+    while IFS= read -r line; do
+      nft delete rule ip berth postrouting handle "${line##* }" 2>/dev/null || true
+    done < <(nft -a list chain ip berth postrouting 2>/dev/null | grep -F "\"berth:$br\"" || true)
+  fi
 }

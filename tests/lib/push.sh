@@ -37,7 +37,8 @@ push_test_setup() {
   # The test runs in its own mount and network namespaces (re-executed there),
   # so the apps' bridge, veths and firewall rules stay inside it. A test that
   # needs the internet from its builds (the npm registry) sets
-  # PUSH_HOST_NETWORK=1 first and shares the host's network instead.
+  # PUSH_HOST_NETWORK=1 first and shares the host's network instead (with a
+  # bridge and subnet of its own, see container_test_setup).
   if [[ ${PUSH_HOST_NETWORK:-} == 1 ]]; then
     container_test_setup
   else
@@ -99,6 +100,7 @@ push_cleanup_all() {
 push_reap() {
   sleep 3
   push_cleanup_all
+  if [[ -n ${BERTH_TEST_BRIDGE:-} ]]; then berth_test_remove_bridge "$BERTH_TEST_BRIDGE"; fi
   rm -rf "$BERTH_ROOT"
 }
 

@@ -16,6 +16,7 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 std::string Line(const ProcessSpec& spec) {
   std::string line;
@@ -161,6 +162,26 @@ TEST_F(BridgeNetworkTest, AFailedStepUndoesEverything) {
   EXPECT_TRUE(store_->ListAddresses("")->empty());
 }
 
+TEST_F(BridgeNetworkTest, AVethOfAnotherBerthIsLeftAloneAndTheErrorSaysWhatToDo) {
+  runner_.SetScript([](const ProcessSpec& spec) -> Result<ProcessResult> {
+    ProcessResult r;
+    if (spec.stdin_data.find("link add name bv0a090002") != std::string::npos) {
+      r.exit_code = 2;
+      r.err = "RTNETLINK answers: File exists\nCommand failed -:2\n";
+    }
+    return r;
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  auto attached = net.Attach("app.web.1.1");
+  ASSERT_FALSE(attached.ok());
+  EXPECT_EQ(attached.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(attached.status().message(), HasSubstr("already has an interface bv0a090002"));
+  EXPECT_THAT(attached.status().message(), HasSubstr("network:set --global bridge NAME"));
+  EXPECT_THAT(Lines(), Contains("ip netns del berth-app.web.1.1"));
+  EXPECT_THAT(Lines(), Not(Contains("ip link del dev bv0a090002"))) << "not this attachment's";
+  EXPECT_TRUE(store_->ListAddresses("")->empty());
+}
+
 TEST_F(BridgeNetworkTest, OutboundNatWithIptablesIsAddedOnceAndTurnsOnForwarding) {
   config_.nat = "iptables";
   bool present = false;  // -C fails until the rules were added
@@ -215,29 +236,48 @@ TEST_F(BridgeNetworkTest, AFailingNatStopsTheAttachAndReleasesNothingItHeld) {
 }
 
 TEST_F(BridgeNetworkTest, RemoveStaleTakesWhatNoAddressAccountsFor) {
+  ASSERT_TRUE(store_->CreateApp("app").ok());
   ASSERT_TRUE(store_->AllocateAddress("berth0", "10.9.0.0/24", "app.run.1").ok());  // 10.9.0.2
   std::string netns = dir_.Join("netns");
   dir_.WriteFile("netns/berth-app.run.1", "", 0644);
   dir_.WriteFile("netns/berth-app.run.9", "", 0644);
+  dir_.WriteFile("netns/berth-app", "", 0644);
+  // Another berth's on the same host: another root's app, or an app of the
+  // same name whose veth is on another subnet.
+  dir_.WriteFile("netns/berth-demo.web.1.1", "", 0644);
+  dir_.WriteFile("netns/berth-app.web.1.1", "", 0644);
+  dir_.WriteFile("netns/berth-application.web.1.1", "", 0644);
   dir_.WriteFile("netns/someone-else", "", 0644);
   runner_.SetScript([](const ProcessSpec& spec) -> Result<ProcessResult> {
     ProcessResult r;
     if (Line(spec) == "ip -o link show type veth") {
-      r.out = "5: bv0a090002@if4: <UP> mtu 1500 master berth0\n"
-              "7: bv0a090009@if6: <UP> mtu 1500 master berth0\n"
-              "9: vethabc@if8: <UP> mtu 1500\n";
+      r.out = "5: bv0a090002@if4: <UP> mtu 1500 qdisc noqueue master berth0 state UP\n"
+              "7: bv0a090009@if6: <UP> mtu 1500 qdisc noqueue master berth0 state UP\n"
+              "8: bv0a090008@bp0a090008: <BROADCAST> mtu 1500 qdisc noop state DOWN\n"
+              "9: vethabc@if8: <UP> mtu 1500\n"
+              // Another berth's: another subnet on this bridge name, or another bridge.
+              "11: bv0ad20002@if10: <UP> mtu 1500 qdisc noqueue master berth0 state UP mode "
+              "DEFAULT group default qlen 1000\\    link/ether b6:77:cc:4a:f0:8e brd "
+              "ff:ff:ff:ff:ff:ff link-netns berth-app.web.1.1\n"
+              "13: bv0a090007@if12: <UP> mtu 1500 qdisc noqueue master berth1 state UP\n";
     }
     return r;
   });
   BridgeNetwork net(runner_, *store_, config_);
   auto removed = net.RemoveStale(netns);
-  EXPECT_EQ(removed, (std::vector<std::string>{"berth-app.run.9", "bv0a090009"}));
+  EXPECT_THAT(removed, UnorderedElementsAre("berth-app", "berth-app.run.9", "bv0a090009",
+                                            "bv0a090008"));
   EXPECT_THAT(Lines(), Contains("ip netns del berth-app.run.9"));
   EXPECT_THAT(Lines(), Contains("ip link del dev bv0a090009"));
   for (const auto& line : Lines()) {
     EXPECT_THAT(line, Not(HasSubstr("app.run.1")));
     EXPECT_THAT(line, Not(HasSubstr("vethabc")));
     EXPECT_THAT(line, Not(HasSubstr("someone-else")));
+    EXPECT_THAT(line, Not(HasSubstr("demo")));
+    EXPECT_THAT(line, Not(HasSubstr("application")));
+    EXPECT_THAT(line, Not(HasSubstr("bv0ad20002")));
+    EXPECT_THAT(line, Not(HasSubstr("app.web.1.1")));
+    EXPECT_THAT(line, Not(HasSubstr("bv0a090007")));
   }
 }
 
@@ -267,6 +307,34 @@ TEST_F(NetworkCommandsTest, ModeAndSubnet) {
   ASSERT_TRUE(RunOk({"network:set", "--global", "subnet", "172.30.0.0/20"}));
   ASSERT_TRUE(RunOk({"network:report", "app", "--network-subnet"}));
   EXPECT_EQ(out(), "172.30.0.0/20\n");
+}
+
+TEST_F(NetworkCommandsTest, TheBridgeHasANameOfItsOwnWhenSet) {
+  ASSERT_TRUE(RunOk({"network:report", "app", "--network-bridge"}));
+  EXPECT_EQ(out(), std::string(kDefaultBridge) + "\n");
+  ASSERT_TRUE(RunOk({"network:set", "--global", "bridge", "berth-ci_1"}));
+  ASSERT_TRUE(RunOk({"network:report", "app", "--network-bridge"}));
+  EXPECT_EQ(out(), "berth-ci_1\n");
+  ASSERT_TRUE(RunOk({"network:set", "--global", "bridge"}));
+  ASSERT_TRUE(RunOk({"network:report", "app", "--network-bridge"}));
+  EXPECT_EQ(out(), std::string(kDefaultBridge) + "\n");
+}
+
+TEST_F(NetworkCommandsTest, RefusesBadBridgeNames) {
+  for (const char* name : {"", "a-name-of-16-chr", "br0;rm", "bv0a090002", "br 0", "br/0"}) {
+    auto status = Run({"network:set", "--global", "bridge", name});
+    EXPECT_EQ(status.code(), StatusCode::kInvalidArgument) << name;
+  }
+  auto lo = Run({"network:set", "--global", "bridge", "lo"});  // exists, not a bridge
+  EXPECT_EQ(lo.code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(lo.message(), HasSubstr("not a bridge"));
+  EXPECT_EQ(Run({"network:set", "app", "bridge", "br1"}).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store().AllocateAddress("berth0", "10.210.0.0/16", "app.run.1").ok());
+  auto held = Run({"network:set", "--global", "bridge", "br1"});
+  EXPECT_EQ(held.code(), StatusCode::kFailedPrecondition);
+  EXPECT_THAT(held.message(), HasSubstr("Cannot change the bridge"));
+  ASSERT_TRUE(RunOk({"network:report", "app", "--network-bridge"}));
+  EXPECT_EQ(out(), std::string(kDefaultBridge) + "\n");
 }
 
 TEST_F(NetworkCommandsTest, RefusesBadValues) {
