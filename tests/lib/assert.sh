@@ -134,10 +134,12 @@ berth_test_remove_bridge() {
   ip link del dev "$br" 2>/dev/null || true
   if command -v iptables >/dev/null; then
     for table in nat filter; do
+      # -S quotes the comment: --comment "berth:BR".
       while IFS= read -r line; do
+        line="${line//\"/}"
         read -ra words <<<"${line/#-A /-D }"
         iptables -w 5 -t "$table" "${words[@]}" 2>/dev/null || true
-      done < <(iptables -w 5 -t "$table" -S 2>/dev/null | grep -F -- "--comment berth:$br " || true)
+      done < <(iptables -w 5 -t "$table" -S 2>/dev/null | grep -F -- "--comment \"berth:$br\"" || true)
     done
   fi
   if command -v nft >/dev/null; then
