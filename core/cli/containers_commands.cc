@@ -9,6 +9,7 @@
 #include "core/cli/app_container.h"
 #include "core/cli/helpers.h"
 #include "core/cli/scheduler.h"
+#include "core/cli/service_addresses.h"
 #include "core/plugins/trigger_catalogue.h"
 
 namespace berth {
@@ -204,6 +205,8 @@ Status PsRetire(Context& ctx, const Args&) {
   // Addresses (and namespaces) of containers that no longer exist.
   BERTH_ASSIGN_OR_RETURN(auto addresses, ctx.store->ListAddresses(""));
   for (const AddressRecord& address : addresses) {
+    // A service address is the proxy's (RebuildProxy lets it go with its slot).
+    if (IsServiceAddressHolder(address.container_id)) continue;
     if (runtime.Inspect(address.container_id).ok()) continue;
     DetachNetwork(ctx, address.container_id);
     ctx.out.Detail("Released " + address.address + " of " + address.container_id);

@@ -5,6 +5,7 @@
 #include "core/base/files.h"
 #include "core/cli/helpers.h"
 #include "core/cli/report.h"
+#include "core/cli/service_addresses.h"
 #include "core/runtime/container_spec.h"
 #include "core/runtime/network.h"
 
@@ -90,10 +91,11 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   BERTH_ASSIGN_OR_RETURN(BridgeConfig bridge, BridgeSettings(ctx));
   BERTH_ASSIGN_OR_RETURN(auto addresses, ctx.store->ListAddresses(""));
   std::string held;
+  std::string services;  // the proxy's, one per web slot (service_addresses.h)
   for (const AddressRecord& a : addresses) {
-    if (a.container_id.starts_with(app + ".")) {
-      held += (held.empty() ? "" : " ") + a.container_id + "=" + a.address;
-    }
+    if (!a.container_id.starts_with(app + ".")) continue;
+    std::string& list = IsServiceAddressHolder(a.container_id) ? services : held;
+    list += (list.empty() ? "" : " ") + a.container_id + "=" + a.address;
   }
   Report report(app + " network information");
   report.Add("Network computed mode", !mine.empty() ? mine : !global.empty() ? global : "none");
@@ -102,6 +104,7 @@ Status ReportOne(Context& ctx, const Args& args, const std::string& app) {
   report.Add("Network bridge", bridge.bridge);
   report.Add("Network subnet", bridge.subnet.ToString());
   report.Add("Network addresses", held);
+  report.Add("Network service addresses", services);
   std::string nat = BridgeNetwork::NatTool();
   report.Add("Network outbound nat",
              nat.empty() ? "none (neither iptables nor nft is installed, or BERTH_NAT=off)"

@@ -174,7 +174,10 @@ std::string CertDir(const Environment& env, const std::string& app) {
   return env.root + "/proxy/certs/" + app;
 }
 
-Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
+namespace {
+
+// The routes with the containers' own addresses as upstreams.
+Result<std::vector<AppRoutes>> CollectContainerRoutes(Context& ctx) {
   BERTH_ASSIGN_OR_RETURN(auto apps, ctx.store->ListApps());
   BERTH_ASSIGN_OR_RETURN(auto global_domains, ctx.store->GetDomains(Scope::Global()));
   std::vector<AppRoutes> out;
@@ -196,6 +199,15 @@ Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx, ServicePlan* services) {
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectContainerRoutes(ctx));
+  BERTH_ASSIGN_OR_RETURN(ServicePlan plan, UseServiceAddresses(ctx, routes));
+  if (services != nullptr) *services = std::move(plan);
+  return routes;
 }
 
 namespace {
@@ -244,11 +256,15 @@ Status StartProxy(Context& ctx, const std::string& type) {
     ctx.out.Step(type + " is already running");
     return Status::Ok();
   }
-  BERTH_ASSIGN_OR_RETURN(auto mine, RoutesOfType(ctx, type));
+  ServicePlan services;
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx, &services));
+  BERTH_ASSIGN_OR_RETURN(auto mine, OfType(ctx, routes, type));
   ctx.out.Step("Starting " + type + " on port " + std::to_string(settings.http_port) + " (https " +
                std::to_string(settings.https_port) + ")");
+  BERTH_RETURN_IF_ERROR(SwitchServices(ctx, services));
   BERTH_RETURN_IF_ERROR(proxy->Apply(mine));
   BERTH_RETURN_IF_ERROR(proxy->Start());
+  BERTH_RETURN_IF_ERROR(SettleServices(ctx, services));
   for (const auto& r : mine) {
     BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
   }
@@ -285,7 +301,12 @@ Status RebuildProxy(Context& ctx) {
   BERTH_RETURN_IF_ERROR(MakeDirs(ctx.env.root + "/proxy"));
   RebuildLock lock(ctx.env.root + "/proxy/rebuild.lock");
   if (!lock.ok()) return Internal(ErrnoMessage("lock " + ctx.env.root + "/proxy/rebuild.lock"));
-  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx));
+  ServicePlan services;
+  BERTH_ASSIGN_OR_RETURN(auto routes, CollectRoutes(ctx, &services));
+  // New service rules first (a deploy's whole switch, when the proxy's
+  // configuration stays the same); rules of slots let go only once the proxy
+  // no longer uses them.
+  BERTH_RETURN_IF_ERROR(SwitchServices(ctx, services));
   for (size_t i = 0; i < running.size(); ++i) {
     BERTH_ASSIGN_OR_RETURN(auto mine, OfType(ctx, routes, types[i]));
     BERTH_RETURN_IF_ERROR(running[i]->Apply(mine));
@@ -293,7 +314,7 @@ Status RebuildProxy(Context& ctx) {
       BERTH_RETURN_IF_ERROR(ctx.plugins.Fire({triggers::kProxyBuildConfig, {r.app}, r.app, ""}));
     }
   }
-  return Status::Ok();
+  return SettleServices(ctx, services);
 }
 
 void PrevalidateProxySwitch(Context& ctx, const std::string& app,
@@ -305,12 +326,13 @@ void PrevalidateProxySwitch(Context& ctx, const std::string& app,
     auto proxy = MakeProxy(type, ctx.runner, *settings);
     if (!proxy.ok() || !(*proxy)->Running()) continue;
     if (!routes) {
-      auto collected = CollectRoutes(ctx);
+      auto collected = CollectContainerRoutes(ctx);
       if (!collected.ok()) return;
       routes = std::move(*collected);
       for (AppRoutes& r : *routes) {
         if (r.app == app) r.upstreams = web_ips;
       }
+      if (!UseServiceAddresses(ctx, *routes).ok()) return;
     }
     auto mine = OfType(ctx, *routes, type);
     if (mine.ok()) (void)(*proxy)->Validate(*mine);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/cli/command.h"
+#include "core/cli/service_addresses.h"
 #include "core/proxy/proxy.h"
 
 namespace berth {
@@ -26,8 +27,10 @@ inline constexpr char kWebUpstreamsKey[] = "web-upstreams";
 // Domains: the app's, else APP.D for the first global domain D, else none.
 // Ports: the app's, else http:80:5000; an app with a certificate and no https
 // mapping also gets https:443:<the container port of its first http mapping>.
-// Malformed upstream addresses are left out with a warning.
-Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx);
+// Malformed upstream addresses are left out with a warning. Upstreams are the
+// apps' service addresses where there are (UseServiceAddresses); `services`,
+// when given, gets the NAT rules that go with them.
+Result<std::vector<AppRoutes>> CollectRoutes(Context& ctx, ServicePlan* services = nullptr);
 
 // CollectRoutes, only the apps whose proxy type (ProxyTypeOf) is `type`.
 Result<std::vector<AppRoutes>> RoutesOfType(Context& ctx, const std::string& type);

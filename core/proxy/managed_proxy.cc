@@ -179,6 +179,26 @@ Result<std::string> ManagedProxy::Candidate(const std::vector<AppRoutes>& apps,
   return ValidCandidate(apps, text);
 }
 
+namespace {
+
+// The configuration text, then each certificate and key file it names with its
+// modification time and size: a certificate replaced in place changes this.
+std::string LoadedState(const std::vector<AppRoutes>& apps, const std::string& text) {
+  std::string state = text + "\n# files\n";
+  for (const AppRoutes& app : apps) {
+    for (const std::string& path : {app.cert_path, app.key_path}) {
+      if (path.empty()) continue;
+      struct stat st;
+      if (::stat(path.c_str(), &st) != 0) continue;
+      state += path + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+               std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_size) + "\n";
+    }
+  }
+  return state;
+}
+
+}  // namespace
+
 Status ManagedProxy::Check(const std::vector<AppRoutes>& apps, bool apply) {
   BERTH_ASSIGN_OR_RETURN(std::string text, Render(apps));
   BERTH_RETURN_IF_ERROR(MakeDirs(log_dir()));
@@ -189,13 +209,23 @@ Status ManagedProxy::Check(const std::vector<AppRoutes>& apps, bool apply) {
     if (::rename(candidate.c_str(), validated_path().c_str()) != 0) ::unlink(candidate.c_str());
     return Status::Ok();
   }
+  std::string loaded = LoadedState(apps, text);
+  bool running = Running();
+  if (running) {
+    auto previous = ReadFile(loaded_path());
+    if (previous.ok() && *previous == loaded) return Status::Ok();  // it runs this already
+  }
   BERTH_ASSIGN_OR_RETURN(std::string candidate, Candidate(apps, text));
   if (::rename(candidate.c_str(), config_path().c_str()) != 0) {
     Status s = Internal(ErrnoMessage("rename " + candidate));
     ::unlink(candidate.c_str());
     return s;
   }
-  return Running() ? Reload() : Status::Ok();
+  ::unlink(loaded_path().c_str());
+  if (running) BERTH_RETURN_IF_ERROR(Reload());
+  // Not running: Start loads what is on disk now.
+  (void)WriteFileAtomic(loaded_path(), loaded, 0600);
+  return Status::Ok();
 }
 
 Status ManagedProxy::Apply(const std::vector<AppRoutes>& apps) { return Check(apps, true); }

@@ -34,6 +34,10 @@ class ManagedProxy : public Proxy {
   // same text soon after skips the validator (a deploy validates its switch
   // while the health checks run, then only swaps and reloads).
   std::string validated_path() const { return config_path() + ".validated"; }
+  // What the proxy was last given: the configuration text and the state of the
+  // files it reads (certificates). An Apply that would give it the same again
+  // (a deploy behind service addresses) neither validates nor reloads.
+  std::string loaded_path() const { return config_path() + ".loaded"; }
 
  protected:
   ManagedProxy(std::string type, std::string config_name, ProcessRunner& runner,

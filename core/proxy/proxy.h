@@ -25,6 +25,11 @@ struct AppRoutes {
                                        // host ports 80/443 mean the global listen ports
   std::vector<std::string> upstreams;  // IPv4 addresses of the web containers serving now;
                                        // the port is each mapping's container_port
+  // The upstreams are the app's service addresses (one per web slot, switched
+  // by NAT rules: core/runtime/service_nat.h), not its containers': they stay
+  // the same from one deploy to the next, so the proxy is not reloaded and
+  // may keep its clients' connections open.
+  bool stable_upstreams = false;
   std::string cert_path, key_path;     // set when the app has a certificate
   bool enabled = true;                 // false: proxy:disable APP, not routed
   std::string custom_template;         // the app's own nginx.conf.mustache, or ""

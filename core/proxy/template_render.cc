@@ -51,6 +51,7 @@ Data AppData(const AppPlan& app) {
   d.set("cert_path", r.cert_path);
   d.set("key_path", r.key_path);
   d.set("has_servers", !r.upstreams.empty());
+  d.set("stable_upstreams", r.stable_upstreams);
   Data upstreams(Data::type::list);
   for (const auto& u : app.upstreams) {
     Data ud;

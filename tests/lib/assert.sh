@@ -141,10 +141,13 @@ berth_test_remove_bridge() {
         iptables -w 5 -t "$table" "${words[@]}" 2>/dev/null || true
       done < <(iptables -w 5 -t "$table" -S 2>/dev/null | grep -F -- "--comment \"berth:$br\"" || true)
     done
+    # The chain of its service addresses (core/runtime/service_nat.h), empty now.
+    iptables -w 5 -t nat -X "BERTH-SVC-$br" 2>/dev/null || true
   fi
   if command -v nft >/dev/null; then
     while IFS= read -r line; do
       nft delete rule ip berth postrouting handle "${line##* }" 2>/dev/null || true
     done < <(nft -a list chain ip berth postrouting 2>/dev/null | grep -F "\"berth:$br\"" || true)
+    nft delete chain ip berth "svc_${br//-/_}" 2>/dev/null || true
   fi
 }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -33,6 +34,9 @@ class CommandTest : public ::testing::Test {
     env_.via_ssh = false;
     env_.ssh_user = "tester";
     env_.is_root = true;  // the fake runtime needs no privileges
+    // No NAT tool, whatever the host has: service addresses stay off unless a
+    // test turns them on (tests/unit/service_addresses_test.cc).
+    ::setenv("BERTH_NAT", "off", 1);
   }
   void TearDown() override {
     store_.reset();

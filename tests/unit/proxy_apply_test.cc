@@ -66,7 +66,7 @@ TEST_F(ProxyApplyTest, NginxValidatesThenWritesTheConfig) {
   auto live = ReadFile(nginx.config_path());
   ASSERT_TRUE(live.ok());
   EXPECT_THAT(*live, HasSubstr("server 10.0.0.2:5000;"));
-  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf"));
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf", "nginx.conf.loaded"));
   EXPECT_FALSE(nginx.Running());
 }
 
@@ -84,7 +84,7 @@ TEST_F(ProxyApplyTest, ConfigThatFailsValidationIsNeverApplied) {
   EXPECT_THAT(s.message(), HasSubstr("invalid; the running one is unchanged"));
   EXPECT_THAT(s.message(), HasSubstr("unknown directive \"bogus\""));
   EXPECT_EQ(*ReadFile(nginx.config_path()), *before);
-  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf"))
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf", "nginx.conf.loaded"))
       << "the candidate is removed";
 }
 
@@ -99,7 +99,7 @@ TEST_F(ProxyApplyTest, ApplyingWhatValidateAcceptedSkipsTheValidator) {
   auto live = ReadFile(nginx.config_path());
   ASSERT_TRUE(live.ok());
   EXPECT_THAT(*live, HasSubstr("server 10.0.0.2:5000;"));
-  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf"));
+  EXPECT_THAT(Files(nginx.dir()), ElementsAre("apply.lock", "nginx.conf", "nginx.conf.loaded"));
 
   ASSERT_TRUE(nginx.Apply(Apps()).ok());
   EXPECT_EQ(runner_.specs().size(), 2u) << "the memo is used once";

@@ -50,11 +50,12 @@ constexpr char kCustomTemplate[] =
 // Several apps covering every case the templates handle.
 std::vector<AppRoutes> Apps() {
   std::vector<AppRoutes> apps;
-  AppRoutes api;  // three upstreams, a wildcard domain
+  AppRoutes api;  // three upstreams (service addresses: keep-alive), a wildcard domain
   api.app = "api";
   api.domains = {"api.example.com", "*.api.example.com"};
   api.ports = {{"http", 80, 5000}};
   api.upstreams = {"10.210.0.2", "10.210.0.3", "10.210.0.4"};
+  api.stable_upstreams = true;
   apps.push_back(api);
 
   AppRoutes custom;  // its own nginx.conf.mustache

@@ -26,6 +26,7 @@ Result<std::string> NginxProxy::Render(const std::vector<AppRoutes>& apps) {
       {"worker_user", worker_user_},
       {"http_port", std::to_string(settings().http_port)},
       {"https_port", std::to_string(settings().https_port)},
+      {"workers", std::to_string(settings().threads)},
   };
   input.custom_templates = true;
   return RenderProxyTemplate(input, plan);
