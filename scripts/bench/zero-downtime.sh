@@ -2,10 +2,11 @@
 # Zero-downtime deploys: a bounded load through the proxy on loopback
 # (wrk -c 20 -t 2 -d 30s --latency, keep-alive, GET / with the app's Host)
 # while 5 redeploys run one after the other (`config:set` each: a new release,
-# new containers checked beside the old ones, the proxy switched and reloaded,
-# the old containers retired after wait-to-retire). Goal: 0 failed requests
+# new containers checked beside the old ones, the proxy switched to them, the
+# old containers retired after wait-to-retire). Goal: 0 failed requests
 # (wrk's socket errors) and 0 non-2xx responses. Reports requests served,
-# requests/s, p99 latency and how long each redeploy took.
+# requests/s, p99 latency, how long each redeploy took and whether the proxy
+# was reloaded (with service addresses a redeploy swaps NAT rules instead).
 #
 #   sudo scripts/bench/zero-downtime.sh [path/to/berth]
 #   sudo PROXY=haproxy scripts/bench/zero-downtime.sh
@@ -29,6 +30,9 @@ fi
 pb_node_app zd zd.test
 echo "-----> zero-downtime: ${PROXY:-nginx}, wrk -c 20 -t 2 -d ${duration}s, 5 config:set redeploys" \
   "($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+# The proxy's worker processes: the same set after the redeploys means no reload.
+proxy_workers() { pgrep -P "$(cat "$BERTH_ROOT/proxy/${PROXY:-nginx}/${PROXY:-nginx}.pid")" | sort | tr '\n' ' '; }
+workers_before="$(proxy_workers)"
 wrk -c 20 -t 2 -d "${duration}s" --latency -H "Host: zd.test" "http://127.0.0.1:$PB_HTTP/" \
   >"$PB_WORK/wrk.out" 2>&1 &
 wrk_pid=$!
@@ -52,6 +56,11 @@ non2xx="$(pb_wrk_non2xx "$f")"
 printf 'requests %s   requests/s %s   p99 %s   failed (socket errors) %s   non-2xx %s   redeploys %s s\n' \
   "$(pb_wrk_requests "$f")" "$(pb_wrk_rps "$f")" "$(pb_wrk_p99 "$f")" "$errors" "$non2xx" "$deploys_s"
 grep -E "Socket errors|Non-2xx" "$f" || true
+if [[ "$(proxy_workers)" == "$workers_before" ]]; then
+  echo "the proxy was not reloaded (the same worker processes)"
+else
+  echo "the proxy was reloaded"
+fi
 if ((errors == 0 && non2xx == 0)); then
   echo "goal (0 failed, 0 non-2xx): met"
 else
