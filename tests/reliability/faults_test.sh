@@ -7,9 +7,12 @@
 #     message;
 #  b) the proxy refuses the new configuration (an `nginx` first in PATH whose
 #     -t fails) and cannot reload (its master stopped with SIGSTOP, so it never
-#     loads the configuration), or was killed outright (master and workers):
-#     the deploy fails with a clear error and the previous configuration stays
-#     live (once proxy:start brought a killed one back);
+#     loads the configuration): a deploy needs neither (behind service
+#     addresses it swaps NAT rules) and works; a change of the configuration
+#     (ps:scale web=2, a new slot) fails with a clear error, its container is
+#     removed and the previous configuration stays live. Or the proxy was
+#     killed outright (master and workers): the deploy fails saying so (the
+#     previous configuration live again once proxy:start brought it back);
 #  c) a full disk: BERTH_ROOT's tmp, slugs, builds and cache on a 64 MB tmpfs
 #     filled up: the push fails saying the disk is full; freed, the next works;
 #  d) a busy state database: a write transaction held by another process
@@ -104,20 +107,28 @@ set +e
 out="$(PATH="$PUSH_WORK/badnginx:$PATH" timeout 120 "$BERTH_BIN" ps:restart "$app" 2>&1)"
 code=$?
 set -e
-assert_eq 1 "$((code != 0))" "b) ps:restart fails when nginx refuses the configuration (exit $code)"
+assert_eq 0 "$code" "b) ps:restart works while nginx refuses every configuration (none is needed): $out"
+assert_eq "$before" "$(sha256sum <"$conf")" "b) the configuration file is the same"
+if serves "$serving"; then pass "b) the restarted release answers"; else fail "b) $(e2e_get "$host")"; fi
+set +e
+out="$(PATH="$PUSH_WORK/badnginx:$PATH" timeout 120 "$BERTH_BIN" ps:scale "$app" web=2 2>&1)"
+code=$?
+set -e
+assert_eq 1 "$((code != 0))" "b) ps:scale web=2 fails when nginx refuses the configuration (exit $code)"
 assert_contains "$out" "configuration is invalid; the running one is unchanged" "b) the error says so: $out"
 assert_contains "$out" "injected validation failure" "b) with nginx's message"
 assert_eq "$before" "$(sha256sum <"$conf")" "b) the live configuration file is unchanged"
+assert_contains "$("$BERTH_BIN" ps:scale "$app" --format json)" '"process_type":"web","quantity":1' "b) the scale is web=1 again"
 unharmed "b) validation failure" "$releases"
 
 master="$(cat "$BERTH_ROOT/proxy/nginx/nginx.pid")"
 kill -STOP "$master"
 set +e
-out="$(timeout 120 "$BERTH_BIN" ps:restart "$app" 2>&1)"
+out="$(timeout 120 "$BERTH_BIN" ps:scale "$app" web=2 2>&1)"
 code=$?
 set -e
 kill -CONT "$master"
-assert_eq 1 "$((code != 0))" "b) ps:restart fails when nginx does not reload (exit $code)"
+assert_eq 1 "$((code != 0))" "b) ps:scale web=2 fails when nginx does not reload (exit $code)"
 assert_contains "$out" "nginx did not load the new configuration; it keeps serving the previous one" \
   "b) the error says the proxy kept its configuration: $out"
 sleep 1  # the master handles the reload it was sent while stopped

@@ -343,7 +343,17 @@ Status ApplyFormation(Context& ctx, const std::string& app) {
   for (const Started& s : added) {
     if (s.type == "web") web_ips.push_back(s.address);
   }
-  BERTH_RETURN_IF_ERROR(SwitchTraffic(ctx, app, web_ips));
+  BERTH_ASSIGN_OR_RETURN(auto previous_ips,
+                         ctx.store->GetProperty(kSchedulerPlugin, Scope::App(app), kWebUpstreamsKey));
+  if (Status switched = SwitchTraffic(ctx, app, web_ips); !switched.ok()) {
+    // The proxy refused (or could not load) the new slots: back to the
+    // upstreams it serves, without the containers started for them.
+    (void)ctx.store->SetProperty(kSchedulerPlugin, Scope::App(app), kWebUpstreamsKey,
+                                 previous_ips.value_or(""));
+    (void)RebuildProxy(ctx);
+    RemoveContainers(ctx, app, added, switched);
+    return switched;
+  }
   BERTH_ASSIGN_OR_RETURN(std::chrono::seconds stop_timeout, AppStopTimeout(ctx, app));
   for (const ContainerRecord& r : extra) {
     ctx.out.Detail("Stopping " + r.process_type + "." + std::to_string(r.instance));
