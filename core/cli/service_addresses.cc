@@ -89,6 +89,14 @@ Result<ServicePlan> UseServiceAddresses(Context& ctx, std::vector<AppRoutes>& ro
   return plan;
 }
 
+bool ServesThroughServiceAddresses(Context& ctx, const std::string& app) {
+  auto addresses = ctx.store->ListAddresses("");
+  if (!addresses.ok()) return false;
+  return std::any_of(addresses->begin(), addresses->end(), [&](const AddressRecord& a) {
+    return a.container_id == HolderId(app, 1);
+  });
+}
+
 Status SwitchServices(Context& ctx, const ServicePlan& plan) {
   // No service address at all: no rule to add or keep.
   if (!plan.active || (plan.routes.empty() && plan.leaving_ids.empty())) return Status::Ok();

@@ -5,6 +5,7 @@
 // is not reloaded and keeps its clients' keep-alive connections.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,13 @@ struct ServicePlan {
 // (host networking) keep their containers' addresses. Nothing when the host
 // has no NAT tool.
 Result<ServicePlan> UseServiceAddresses(Context& ctx, std::vector<AppRoutes>& routes);
+
+// Whether the app's web slots are served through service addresses now: then
+// a switch leaves the proxy's pooled connections to the old containers in use
+// for up to kServiceDrain (the template's keepalive_time 1s, and the requests
+// on them), and those must not be stopped sooner.
+bool ServesThroughServiceAddresses(Context& ctx, const std::string& app);
+inline constexpr std::chrono::milliseconds kServiceDrain{2000};
 
 // Before the proxy applies the routes: the rules of `plan`, slots leaving
 // included, in one transaction.

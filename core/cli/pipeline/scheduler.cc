@@ -10,6 +10,7 @@
 #include "core/build/app_json.h"
 #include "core/cli/logs_failed.h"
 #include "core/cli/proxy_routes.h"
+#include "core/cli/service_addresses.h"
 #include "core/deploy/health_check.h"
 #include "core/deploy/health_settings.h"
 #include "core/plugins/trigger_catalogue.h"
@@ -265,6 +266,10 @@ Status DeployProcesses(Context& ctx, const std::string& app, const DeployTarget&
     if (g != 0 && g < generation) (void)ctx.store->SetContainerDesired(r.id, "stopped");
   }
   BERTH_ASSIGN_OR_RETURN(AppCheckPolicy policy, LoadCheckPolicy(*ctx.store, app, "web"));
+  if (previous != 0 && policy.wait_to_retire.count() <= 0 && ServesThroughServiceAddresses(ctx, app)) {
+    // Retired at once: first the proxy's pooled connections move over.
+    std::this_thread::sleep_for(kServiceDrain);
+  }
   ScheduleRetirement(ctx, app, generation, previous == 0 ? std::chrono::seconds(0) : policy.wait_to_retire);
   if (!app_json.postdeploy.empty()) {
     BERTH_RETURN_IF_ERROR(RunOneOffCommand(ctx, app, target.release, "postdeploy", app_json.postdeploy));
