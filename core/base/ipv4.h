@@ -22,6 +22,8 @@ struct Ipv4Subnet {
   // The bridge's address: the first host.
   uint32_t Gateway() const { return network + 1; }
   uint32_t Broadcast() const { return network | (prefix == 0 ? ~0u : ~(~0u << (32 - prefix))); }
+  // Whether `address` is in the subnet (network and broadcast included).
+  bool Contains(uint32_t address) const { return (address & ~(Broadcast() - network)) == network; }
   std::string ToString() const { return FormatIpv4(network) + "/" + std::to_string(prefix); }
 };
 

@@ -24,14 +24,7 @@ std::string HolderApp(const std::string& id) { return id.substr(0, id.find('.'))
 
 bool InSubnet(const Ipv4Subnet& net, const std::string& address) {
   auto numeric = ParseIpv4(address);
-  uint32_t host_bits = net.Broadcast() - net.network;
-  return numeric.ok() && (*numeric & ~host_bits) == net.network;
-}
-
-Result<ServiceNat> MakeServiceNat(Context& ctx) {
-  BERTH_ASSIGN_OR_RETURN(BridgeConfig bridge, BridgeSettings(ctx));
-  std::string tool = BridgeNetwork::NatTool(bridge.nat);
-  return ServiceNat(ctx.runner, std::move(bridge), std::move(tool));
+  return numeric.ok() && net.Contains(*numeric);
 }
 
 }  // namespace
@@ -40,9 +33,10 @@ bool IsServiceAddressHolder(std::string_view id) { return id.ends_with(kHolderSu
 
 Result<ServicePlan> UseServiceAddresses(Context& ctx, std::vector<AppRoutes>& routes) {
   ServicePlan plan;
-  BERTH_ASSIGN_OR_RETURN(BridgeConfig bridge, BridgeSettings(ctx));
-  if (BridgeNetwork::NatTool(bridge.nat).empty()) return plan;
-  plan.active = true;
+  BERTH_ASSIGN_OR_RETURN(plan.bridge, BridgeSettings(ctx));
+  plan.nat_tool = BridgeNetwork::NatTool(plan.bridge.nat);
+  if (plan.nat_tool.empty()) return plan;
+  const BridgeConfig& bridge = plan.bridge;
   BERTH_ASSIGN_OR_RETURN(auto addresses, ctx.store->ListAddresses(""));
   std::map<std::string, std::string> held;  // holder -> service address
   for (const AddressRecord& a : addresses) {
@@ -99,17 +93,15 @@ bool ServesThroughServiceAddresses(Context& ctx, const std::string& app) {
 
 Status SwitchServices(Context& ctx, const ServicePlan& plan) {
   // No service address at all: no rule to add or keep.
-  if (!plan.active || (plan.routes.empty() && plan.leaving_ids.empty())) return Status::Ok();
-  BERTH_ASSIGN_OR_RETURN(ServiceNat nat, MakeServiceNat(ctx));
+  if (plan.nat_tool.empty() || (plan.routes.empty() && plan.leaving_ids.empty())) return Status::Ok();
   std::vector<ServiceRoute> all = plan.routes;
   all.insert(all.end(), plan.leaving.begin(), plan.leaving.end());
-  return nat.Sync(all);
+  return ServiceNat(ctx.runner, plan.bridge, plan.nat_tool).Sync(all);
 }
 
 Status SettleServices(Context& ctx, const ServicePlan& plan) {
-  if (!plan.active || plan.leaving_ids.empty()) return Status::Ok();
-  BERTH_ASSIGN_OR_RETURN(ServiceNat nat, MakeServiceNat(ctx));
-  BERTH_RETURN_IF_ERROR(nat.Sync(plan.routes));
+  if (plan.nat_tool.empty() || plan.leaving_ids.empty()) return Status::Ok();
+  BERTH_RETURN_IF_ERROR(ServiceNat(ctx.runner, plan.bridge, plan.nat_tool).Sync(plan.routes));
   for (const std::string& id : plan.leaving_ids) BERTH_RETURN_IF_ERROR(ctx.store->ReleaseAddress(id));
   return Status::Ok();
 }

@@ -21,7 +21,8 @@ namespace berth {
 bool IsServiceAddressHolder(std::string_view id);
 
 struct ServicePlan {
-  bool active = false;                // a NAT tool exists: the rules are berth's to keep
+  BridgeConfig bridge;   // the bridge the service addresses are on
+  std::string nat_tool;  // "iptables", "nft"; "": none, and then no service addresses
   std::vector<ServiceRoute> routes;   // every serving slot: service -> container
   std::vector<ServiceRoute> leaving;  // slots let go, to a container still serving meanwhile
   std::vector<std::string> leaving_ids;  // their holders, released once the proxy moved

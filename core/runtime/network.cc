@@ -202,8 +202,7 @@ Result<ContainerNetwork> BridgeNetwork::Reattach(const std::string& container_id
     auto numeric = ParseIpv4(a.address);
     if (a.container_id != container_id || !numeric.ok()) continue;
     const Ipv4Subnet& net = config_.subnet;
-    uint32_t host_bits = net.Broadcast() - net.network;
-    bool usable = (*numeric & ~host_bits) == net.network && *numeric > net.Gateway() &&
+    bool usable = net.Contains(*numeric) && *numeric > net.Gateway() &&
                   *numeric < net.Broadcast();
     if (usable) held = *numeric;
   }
@@ -323,8 +322,6 @@ std::vector<std::string> BridgeNetwork::RemoveStale(const std::string& netns_dir
   // port). A namespace whose veth is another berth's is that berth's too.
   auto veths = Exec({"ip", "-o", "link", "show", "type", "veth"});
   if (!veths.ok() || !veths->ok()) return removed;
-  const Ipv4Subnet& net = config_.subnet;
-  uint32_t host_bits = net.Broadcast() - net.network;
   std::vector<std::string> stale_veths;
   std::set<std::string> others_netns;
   std::istringstream lines(veths->out);
@@ -336,7 +333,7 @@ std::vector<std::string> BridgeNetwork::RemoveStale(const std::string& netns_dir
     if (!IsBerthVethName(name)) continue;
     auto address = static_cast<uint32_t>(std::stoul(name.substr(2), nullptr, 16));
     std::string master = WordAfter(line, "master");
-    bool ours = (address & ~host_bits) == net.network && (master.empty() || master == config_.bridge);
+    bool ours = config_.subnet.Contains(address) && (master.empty() || master == config_.bridge);
     if (!ours) {
       others_netns.insert(WordAfter(line, "link-netns"));
     } else if (!held_veths.contains(name)) {

@@ -75,7 +75,7 @@ TEST_F(ServiceAddressesTest, EachSlotHasAnAddressOfItsOwnThatStaysAcrossDeploys)
   std::vector<AppRoutes> routes;
   auto plan = Plan(routes);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  EXPECT_TRUE(plan->active);
+  EXPECT_EQ(plan->nat_tool, "iptables");
   EXPECT_THAT(Of(routes, "web").upstreams, ElementsAre("10.210.0.4", "10.210.0.5"));
   EXPECT_TRUE(Of(routes, "web").stable_upstreams);
   EXPECT_THAT(Of(routes, "local").upstreams, ElementsAre("127.0.0.1"));
@@ -145,7 +145,7 @@ TEST_F(ServiceAddressesTest, WithoutANatToolUpstreamsAreTheContainers) {
   std::vector<AppRoutes> routes;
   auto plan = Plan(routes);
   ASSERT_TRUE(plan.ok());
-  EXPECT_FALSE(plan->active);
+  EXPECT_EQ(plan->nat_tool, "");
   EXPECT_THAT(Of(routes, "web").upstreams, ElementsAre("10.210.0.2"));
   EXPECT_FALSE(Of(routes, "web").stable_upstreams);
   EXPECT_THAT(*store().ListAddresses(""), IsEmpty());
