@@ -166,16 +166,70 @@ Status BridgeNetwork::EnsureOutboundNat() {
   return Checked({"sysctl", "-q", "-w", "net.ipv4.ip_forward=1"});
 }
 
+std::string BridgeNetwork::BridgeMac(const std::string& bridge) {
+  uint32_t hash = 2166136261u;  // FNV-1a
+  for (char c : bridge) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  char mac[18];
+  // 02: locally administered, unicast; "be" for berth.
+  std::snprintf(mac, sizeof mac, "02:be:%02x:%02x:%02x:%02x", hash >> 24, (hash >> 16) & 0xff,
+                (hash >> 8) & 0xff, hash & 0xff);
+  return mac;
+}
+
+namespace {
+
+// The MAC in `ip -o link show` output ("... link/ether 02:be:... brd ..."), or "".
+std::string LinkMac(const std::string& shown) {
+  const std::string key = "link/ether ";
+  size_t at = shown.find(key);
+  if (at == std::string::npos) return "";
+  std::string mac = shown.substr(at + key.size(), 17);
+  return mac.size() == 17 ? mac : "";
+}
+
+// Whether `ip -o link show` output has the UP flag ("<BROADCAST,MULTICAST,UP,LOWER_UP>").
+bool LinkUp(const std::string& shown) {
+  size_t open = shown.find('<');
+  size_t close = shown.find('>', open);
+  if (open == std::string::npos || close == std::string::npos) return false;
+  std::string flags = "," + shown.substr(open + 1, close - open - 1) + ",";
+  return flags.find(",UP,") != std::string::npos;
+}
+
+}  // namespace
+
+// A bridge without an address of its own takes the lowest MAC of its ports:
+// removing that container's veth changes the gateway's MAC under every other
+// container, whose ARP entry keeps the old one for seconds, and what they send
+// the host (replies to the proxy, to health checks) is lost meanwhile. So the
+// bridge is made with an address, and one made before without (by an earlier
+// berth) keeps the one it has now. Setting an address flushes the host's ARP
+// entries on the bridge, even when it is the same: that is done once (the
+// store remembers), not on every attach.
 Status BridgeNetwork::EnsureBridge() {
   const std::string& br = config_.bridge;
-  if (Ip({"link", "set", "dev", br, "up"}).ok()) return Status::Ok();  // it exists
-  Status made = Ip({"link", "add", "name", br, "type", "bridge"});
+  BERTH_ASSIGN_OR_RETURN(ProcessResult shown, Exec({"ip", "-o", "link", "show", "dev", br}));
+  if (shown.ok()) return KeepBridgeMac(LinkMac(shown.out), LinkUp(shown.out));
+  Status made = Ip({"link", "add", "name", br, "address", BridgeMac(br), "type", "bridge"});
   // Another berth may have created it at the same moment.
   if (!made.ok() && !Ip({"link", "show", "dev", br}).ok()) return made;
   Status addr = Ip({"addr", "add", FormatIpv4(config_.subnet.Gateway()) + "/" +
                                        std::to_string(config_.subnet.prefix), "dev", br});
   if (!addr.ok() && made.ok()) return addr;
   return Ip({"link", "set", "dev", br, "up"});
+}
+
+Status BridgeNetwork::KeepBridgeMac(const std::string& mac, bool up) {
+  const std::string& br = config_.bridge;
+  const std::string key = "pinned-mac-" + br;
+  bool kept = mac.empty() || mac == BridgeMac(br);
+  if (!kept) {
+    BERTH_ASSIGN_OR_RETURN(auto pinned, store_.GetProperty(kNetworkPlugin, Scope::Global(), key));
+    kept = pinned && *pinned == mac;
+  }
+  if (kept) return up ? Status::Ok() : Ip({"link", "set", "dev", br, "up"});
+  BERTH_RETURN_IF_ERROR(Ip({"link", "set", "dev", br, "address", mac, "up"}));
+  return store_.SetProperty(kNetworkPlugin, Scope::Global(), key, mac);
 }
 
 Status BridgeNetwork::EnsureBridgeAndNat() {

@@ -36,8 +36,11 @@ class BridgeNetwork {
  public:
   BridgeNetwork(ProcessRunner& runner, Store& store, BridgeConfig config);
 
-  // Creates the bridge if it does not exist (gateway address, up).
+  // Creates the bridge if it does not exist (gateway address, the MAC
+  // BridgeMac, up); one that exists keeps its MAC from then on.
   Status EnsureBridge();
+  // The bridge's own MAC: locally administered, from its name.
+  static std::string BridgeMac(const std::string& bridge);
   // Outbound NAT for the bridge's subnet with NatTool(config.nat): a
   // MASQUERADE rule and, for iptables, FORWARD accepts for the bridge, each
   // tagged with the comment NatTag() (iptables -S | grep berth:BRIDGE finds
@@ -80,6 +83,8 @@ class BridgeNetwork {
 
  private:
   Status EnsureBridgeAndNat();
+  // Pins an existing bridge's MAC (`mac`, as it is now) once, and sets it up.
+  Status KeepBridgeMac(const std::string& mac, bool up);
   // The namespace and veth of a container holding `address`; undone (and the
   // address released) when a step fails.
   Result<ContainerNetwork> Plumb(const std::string& container_id, const std::string& address);

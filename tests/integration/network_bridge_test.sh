@@ -47,6 +47,9 @@ wait_for_addresses 2 || fail "two containers did not get addresses: [$addresses]
 mapfile -t ips < <(tr ' ' '\n' <<<"$addresses" | cut -d= -f2 | sort)
 assert_eq "10.211.7.2 10.211.7.3" "${ips[*]}" "two containers get different addresses in the subnet"
 assert_eq "10.211.7.1/24" "$(ip -o -4 addr show dev berth0 | awk '{print $4}')" "the bridge has the gateway address"
+bridge_mac() { ip -o link show dev berth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2; }
+mac="$(bridge_mac)"
+assert_contains "$mac" "02:be:" "the bridge has a MAC of its own, not a port's ($mac)"
 
 # Connect from the host side (bounded: a few tries of 2 s each per container).
 for ip_address in "${ips[@]}"; do
@@ -64,6 +67,7 @@ runners=()
 wait_for_addresses 0 || fail "addresses were not released: [$addresses]"
 pass "addresses are released after the containers exit"
 assert_eq "" "$(ip -o link show type veth)" "no veths are left"
+assert_eq "$mac" "$(bridge_mac)" "the bridge's MAC stays when its ports go (the containers' ARP entries stay right)"
 assert_eq "" "$(ip netns list)" "no network namespaces are left"
 
 # The first address is handed out again; a failing command still cleans up.

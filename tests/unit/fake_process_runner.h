@@ -44,6 +44,8 @@ class FakeProcessRunner : public ProcessRunner {
   void SetScript(Script script) { script_ = std::move(script); }
 
   const std::vector<ProcessSpec>& specs() const { return specs_; }
+  // Forgets the runs so far (the results and script stay).
+  void ClearRuns() { specs_.clear(); }
   // argv[0] of every run, in order.
   std::vector<std::string> programs() const {
     std::vector<std::string> out;

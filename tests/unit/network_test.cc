@@ -42,6 +42,15 @@ std::vector<std::string> Commands(const ProcessSpec& spec) {
   return out;
 }
 
+// `ip -o link show` of a bridge with that MAC, up or down.
+ProcessResult Shown(const std::string& mac, bool up) {
+  ProcessResult r;
+  r.out = std::string("7: berth0: <BROADCAST,MULTICAST") + (up ? ",UP,LOWER_UP" : "") +
+          "> mtu 1500 qdisc noqueue state UP mode DEFAULT group default qlen 1000\\    link/ether " +
+          mac + " brd ff:ff:ff:ff:ff:ff\n";
+  return r;
+}
+
 class BridgeNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -66,13 +75,17 @@ class BridgeNetworkTest : public ::testing::Test {
 };
 
 TEST_F(BridgeNetworkTest, AttachPreparesANamespaceOnTheBridge) {
+  runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
+    if (Line(spec) == "ip -o link show dev berth0") return Shown(BridgeNetwork::BridgeMac("berth0"), true);
+    return ProcessResult{};
+  });
   BridgeNetwork net(runner_, *store_, config_);
   auto attached = net.Attach("app.run.1");
   ASSERT_TRUE(attached.ok()) << attached.status().message();
   EXPECT_EQ(attached->address, "10.9.0.2");
   EXPECT_EQ(attached->netns_path, "/run/netns/berth-app.run.1");
   auto lines = Lines();
-  EXPECT_EQ(lines.front(), "ip link set dev berth0 up");  // exists (the fake says yes)
+  EXPECT_EQ(lines.front(), "ip -o link show dev berth0");  // exists, up, with its own MAC
   EXPECT_THAT(lines, Contains("ip netns add berth-app.run.1"));
   EXPECT_THAT(lines,
               Contains("ip link add name bv0a090002 type veth peer name eth0 netns berth-app.run.1"));
@@ -123,20 +136,63 @@ TEST_F(BridgeNetworkTest, ReattachOutsideANewSubnetGetsANewAddress) {
   EXPECT_EQ(store_->ListAddresses("")->size(), 1u);
 }
 
-TEST_F(BridgeNetworkTest, AMissingBridgeIsCreatedWithTheGatewayAddress) {
+TEST_F(BridgeNetworkTest, AMissingBridgeIsCreatedWithTheGatewayAddressAndAMacOfItsOwn) {
   bool created = false;
   runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
     ProcessResult r;
-    if ((Line(spec) == "ip link show dev berth0" || Line(spec) == "ip link set dev berth0 up") &&
-        !created) {
-      r.exit_code = 1;
-    }
-    if (Line(spec) == "ip link add name berth0 type bridge") created = true;
+    if (Line(spec).starts_with("ip -o link show dev berth0") && !created) r.exit_code = 1;
+    if (Line(spec).starts_with("ip link add name berth0 ")) created = true;
     return r;
   });
   BridgeNetwork net(runner_, *store_, config_);
   ASSERT_TRUE(net.EnsureBridge().ok());
+  std::string mac = BridgeNetwork::BridgeMac("berth0");
+  EXPECT_THAT(Lines(), Contains("ip link add name berth0 address " + mac + " type bridge"))
+      << "without an address of its own, the bridge would take the lowest MAC of its ports";
   EXPECT_THAT(Lines(), Contains("ip addr add 10.9.0.1/24 dev berth0"));
+  EXPECT_THAT(Lines(), Contains("ip link set dev berth0 up"));
+}
+
+TEST_F(BridgeNetworkTest, TheBridgeMacIsLocallyAdministeredUnicastAndDiffersByBridge) {
+  std::string a = BridgeNetwork::BridgeMac("berth0");
+  EXPECT_EQ(a, BridgeNetwork::BridgeMac("berth0"));
+  EXPECT_NE(a, BridgeNetwork::BridgeMac("berth-t123"));
+  EXPECT_THAT(a, ::testing::MatchesRegex("02:be(:[0-9a-f]{2}){4}"));
+}
+
+TEST_F(BridgeNetworkTest, ABridgeWithItsOwnMacThatIsUpNeedsNothing) {
+  runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
+    if (Line(spec) == "ip -o link show dev berth0") return Shown(BridgeNetwork::BridgeMac("berth0"), true);
+    return ProcessResult{};
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.EnsureBridge().ok());
+  EXPECT_THAT(Lines(), UnorderedElementsAre("ip -o link show dev berth0"));
+}
+
+TEST_F(BridgeNetworkTest, AnEarlierBridgeKeepsTheMacItHasSetOnceNotOnEveryAttach) {
+  const std::string legacy = "0e:61:d8:35:80:db";  // a port's, taken by the bridge
+  runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
+    if (Line(spec) == "ip -o link show dev berth0") return Shown(legacy, true);
+    return ProcessResult{};
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.EnsureBridge().ok());
+  EXPECT_THAT(Lines(), Contains("ip link set dev berth0 address " + legacy + " up"))
+      << "set, the address stays when that port goes";
+  runner_.ClearRuns();
+  ASSERT_TRUE(net.EnsureBridge().ok());
+  EXPECT_THAT(Lines(), UnorderedElementsAre("ip -o link show dev berth0"))
+      << "setting it again would flush the host's ARP entries on the bridge";
+}
+
+TEST_F(BridgeNetworkTest, ABridgeThatIsDownIsSetUp) {
+  runner_.SetScript([&](const ProcessSpec& spec) -> Result<ProcessResult> {
+    if (Line(spec) == "ip -o link show dev berth0") return Shown(BridgeNetwork::BridgeMac("berth0"), false);
+    return ProcessResult{};
+  });
+  BridgeNetwork net(runner_, *store_, config_);
+  ASSERT_TRUE(net.EnsureBridge().ok());
   EXPECT_THAT(Lines(), Contains("ip link set dev berth0 up"));
 }
 
